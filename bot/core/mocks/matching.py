@@ -4,12 +4,14 @@ Works on nodes ``0..m-1`` (``m`` even) and an integer ``cost(i, j)``; knows noth
 members. Two engines:
 
 * :func:`exact_matching` — bitmask dynamic programme, exact, for small ``m``;
-* :func:`improve` — 2-opt local search over a start matching: for a costly pair ``(a, b)`` and a
-  candidate ``c`` (paired with ``d``), re-pair as ``(a, c), (b, d)`` when that lowers the total.
+* :func:`improve` — local search over a start matching. 2-opt: for a costly pair ``(a, b)``
+  and a candidate ``c`` (paired with ``d``), re-pair as ``(a, c), (b, d)``; 3-opt: also try
+  ``(a, c), (d, e), (f, b)`` with ``e`` a candidate of ``d`` (paired with ``f``).
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Sequence
 from functools import cache
 
@@ -73,6 +75,10 @@ def improve(
                 continue
             improved = _improve_pair(mate, cost, candidates, a) or improved
         if not improved:
+            for a in range(len(mate)):
+                if a < mate[a] and cost(a, mate[a]) > 0:
+                    improved = _rotate_three(mate, cost, candidates, a) or improved
+        if not improved:
             break
     return mate
 
@@ -87,7 +93,7 @@ def _improve_pair(mate: list[int], cost: Cost, candidates: Callable[[int], Seque
         if here == 0:
             return changed
         for c in candidates(end):
-            if c == end or c == other:
+            if c in (end, other):
                 continue
             d = mate[c]
             delta = cost(end, c) + cost(other, d) - here - cost(c, d)
@@ -99,3 +105,58 @@ def _improve_pair(mate: list[int], cost: Cost, candidates: Callable[[int], Seque
                 if here == 0:
                     return changed
     return changed
+
+
+def _rotate_three(mate: list[int], cost: Cost, candidates: Callable[[int], Sequence[int]],
+                  a: int) -> bool:
+    """Try ``(a,b),(c,d),(e,f) → (a,c),(d,e),(f,b)``; apply the first improving rotation."""
+    b = mate[a]
+    ab = cost(a, b)
+    for c in candidates(a):
+        d = mate[c]
+        if c in (a, b):
+            continue
+        gain_c = cost(a, c) - ab - cost(c, d)
+        if gain_c >= 0 and ab == 0:
+            continue
+        for e in candidates(d):
+            f = mate[e]
+            if e in (a, b, c, d):
+                continue
+            delta = gain_c + cost(d, e) + cost(f, b) - cost(e, f)
+            if delta < 0:
+                mate[a], mate[c], mate[d], mate[e], mate[f], mate[b] = c, a, e, d, b, f
+                return True
+    return False
+
+
+def perturb_and_improve(
+    mate: list[int],
+    cost: Cost,
+    candidates: Callable[[int], Sequence[int]],
+    rng: random.Random,
+    *,
+    kicks: int,
+) -> list[int]:
+    """Iterated local search: improve, then ``kicks`` times re-pair a few pairs at random
+    (one costly pair among them), improve again, and keep the result if it is no worse."""
+    best = improve(list(mate), cost, candidates)
+    best_cost = matching_cost(best, cost)
+    for _ in range(kicks):
+        costly = [i for i in range(len(best)) if i < best[i] and cost(i, best[i]) > 0]
+        if not costly:
+            break
+        trial = list(best)
+        pairs = {rng.choice(costly)}
+        while len(pairs) < min(3, len(trial) // 2):
+            i = rng.randrange(len(trial))
+            pairs.add(min(i, trial[i]))
+        nodes = [x for p in pairs for x in (p, trial[p])]
+        rng.shuffle(nodes)
+        for x, y in zip(nodes[::2], nodes[1::2], strict=True):
+            trial[x], trial[y] = y, x
+        improve(trial, cost, candidates)
+        trial_cost = matching_cost(trial, cost)
+        if trial_cost <= best_cost:
+            best, best_cost = trial, trial_cost
+    return best

@@ -28,7 +28,13 @@ from datetime import datetime, time
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from bot.core.mocks.matching import EXACT_LIMIT, exact_matching, improve, matching_cost
+from bot.core.mocks.matching import (
+    EXACT_LIMIT,
+    exact_matching,
+    improve,
+    matching_cost,
+    perturb_and_improve,
+)
 
 Role = Literal["interviewer", "candidate"]
 
@@ -309,13 +315,17 @@ def solve(problem: PairingProblem, *, seed: int = 0) -> list[int]:
     buckets = Buckets.build(problem)
     mate = greedy_matching(problem, buckets, random.Random(seed))
     if problem.size <= FULL_SEARCH_LIMIT:
-        everyone = list(range(problem.size))
-        return improve(mate, problem.cost, lambda _i: everyone)
+        cheapest = [sorted((j for j in range(problem.size) if j != i),
+                           key=lambda j, i=i: problem.cost(i, j)) for i in range(problem.size)]
+        return perturb_and_improve(mate, problem.cost, cheapest.__getitem__,
+                                   random.Random(seed), kicks=KICKS)
     return improve(mate, problem.cost, buckets.near, max_passes=4)
 
 
-#: Up to this many nodes the local search tries every node as a swap partner.
+#: Up to this many nodes the local search tries every node as a swap partner and the
+#: search is restarted from ``KICKS`` random perturbations (iterated local search).
 FULL_SEARCH_LIMIT = 400
+KICKS = 40
 
 
 def build_round(problem: PairingProblem, mate: Sequence[int]) -> Round:
