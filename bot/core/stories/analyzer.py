@@ -220,8 +220,9 @@ def analyze(
     i_share, pronouns = _i_share(sentences, comp)
     result_kind, metrics = _result_kind(sentences, comp)
     principles, raw = _score_principles(sentences, content, comp)
-    flags = _red_flags(content, comp, sentences, parts, total, i_share, pronouns, result_kind,
-                       principles, targets)
+    flags = _red_flags(
+        content, comp, sentences, parts, total, i_share, pronouns, result_kind, principles, targets
+    )
     limit_s = content.rules.max_suggestions
     return Analysis(
         word_count=total,
@@ -303,10 +304,12 @@ def _first_person_verb(toks: list[str], comp: _Compiled) -> bool:
 _NUMBER = re.compile(r"^(\d[\d,.]*)([a-z]*)$")
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _NOT_METRIC_BEFORE = frozenset(
-    "version v step phase day sprint q level tier no number chapter section page release "
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+    ("version", "v", "step", "phase", "day", "sprint", "q", "level", "tier", "no", "number")
+    + ("chapter", "section", "page", "release", "january", "february", "march", "april", "may")
+    + ("june", "july", "august", "september", "october", "november", "december", "jan", "feb")
+    + ("mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
 )
+"""Words before a number that make it a label or a date, not a measurement."""
 
 
 def _metrics(toks: list[str], comp: _Compiled) -> tuple[str, ...]:
@@ -362,9 +365,7 @@ def _assign_parts(
     return [p for p in parts if p is not None]
 
 
-def _emission(
-    pos: float, feat: _Features, content: StoryContent, comp: _Compiled
-) -> list[float]:
+def _emission(pos: float, feat: _Features, content: StoryContent, comp: _Compiled) -> list[float]:
     """Score of each part for one unheaded sentence: base + position prior + cues."""
     seg = content.rules.segmentation
     cues = comp.cues.find(feat[5])

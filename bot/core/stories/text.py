@@ -10,15 +10,17 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2014": " - "})
+_QUOTES = str.maketrans(
+    {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2014": " - "}
+)
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|[%$\u20ac\u00a3]")
 _WORD = re.compile(r"\w+(?:'\w+)*")
 _BULLET = re.compile(r"^\s*(?:[-*\u2022>]+|\d{1,2}[.)])\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 _MARKUP = re.compile(r"(\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w))")
 _HEADER_COLON = re.compile(
-    r"^[\s>#\-\u2022]*(?:\*\*|__|\*|_)?\s*([A-Za-z][A-Za-z' ]{0,30}?)\s*(?:\*\*|__|\*|_)?\s*[:\uff1a]"
-    r"\s*(?:\*\*|__|\*|_)?\s*(.*)$"
+    r"^[\s>#\-\u2022]*(?:\*\*|__|\*|_)?\s*([A-Za-z][A-Za-z' ]{0,30}?)\s*(?:\*\*|__|\*|_)?"
+    r"\s*[:\uff1a]\s*(?:\*\*|__|\*|_)?\s*(.*)$"
 )
 _HEADER_BARE = re.compile(r"^\s*(#{1,6}|\*\*|__)?\s*([A-Za-z][A-Za-z' ]{1,30}?)\s*(?:\*\*|__)?\s*$")
 

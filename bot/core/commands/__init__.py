@@ -1,0 +1,1 @@
+"""Command declarations, parsing and the handler registry."""

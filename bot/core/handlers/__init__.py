@@ -1,0 +1,1 @@
+"""Handlers of the foundation commands: /plan, /done, /streak, /studybot."""

@@ -1,0 +1,235 @@
+"""The foundation's repository: groups, members, check-ins, deliveries and threads."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlalchemy import delete, func, select, update
+
+from bot.core.ports import Away, Checkin, GroupState, MemberState, Pause
+from bot.core.types import GroupRef
+from bot.storage.db import Database
+from bot.storage.models import (
+    AwayRow,
+    CheckinRow,
+    DeliveryRow,
+    GroupRow,
+    MemberRow,
+    PauseRow,
+    ThreadRow,
+)
+from bot.storage.sql_insert import insert_ignore
+
+
+class GroupRepo:
+    """Implements the core's GroupStore, CheckinStore, DeliveryStore and ThreadStore."""
+
+    db: Database
+
+    # groups -------------------------------------------------------------------------
+
+    def _state(self, row: GroupRow, pauses: list[PauseRow]) -> GroupState:
+        hh, mm = row.daily_time.split(":")
+        return GroupState(
+            id=row.id,
+            ref=GroupRef(row.platform, row.workspace, row.channel),
+            track_id=row.track_id,
+            schedule_id=row.schedule_id,
+            timezone=row.timezone,
+            daily_time=time(int(hh), int(mm)),
+            start_date=row.start_date,
+            quorum=row.quorum,
+            pauses=tuple(Pause(p.start_date, p.end_date) for p in pauses),
+        )
+
+    def _load(self, where: object) -> GroupState | None:
+        with self.db.session() as s:
+            row = s.scalars(select(GroupRow).where(where)).first()  # type: ignore[arg-type]
+            if row is None:
+                return None
+            pauses = list(s.scalars(select(PauseRow).where(PauseRow.group_id == row.id)
+                                    .order_by(PauseRow.start_date)))
+            return self._state(row, pauses)
+
+    def get_group(self, ref: GroupRef) -> GroupState | None:
+        """The group in ``ref``'s channel."""
+        return self._load(
+            (GroupRow.platform == ref.platform) & (GroupRow.workspace == ref.workspace)
+            & (GroupRow.channel == ref.channel)
+        )
+
+    def get_group_by_id(self, group_id: int) -> GroupState | None:
+        """The group with id ``group_id``."""
+        return self._load(GroupRow.id == group_id)
+
+    def list_groups(self) -> list[GroupState]:
+        """Every group, by id."""
+        with self.db.session() as s:
+            rows = list(s.scalars(select(GroupRow).order_by(GroupRow.id)))
+            pauses: dict[int, list[PauseRow]] = {}
+            for p in s.scalars(select(PauseRow).order_by(PauseRow.start_date)):
+                pauses.setdefault(p.group_id, []).append(p)
+            return [self._state(r, pauses.get(r.id, [])) for r in rows]
+
+    def save_group(self, ref: GroupRef, *, track_id: str, schedule_id: str, timezone: str,
+                   daily_time: time, start_date: date, quorum: float) -> GroupState:
+        """Create the group in ``ref``'s channel, or update its settings."""
+        values = dict(track_id=track_id, schedule_id=schedule_id, timezone=timezone,
+                      daily_time=f"{daily_time:%H:%M}", start_date=start_date, quorum=quorum)
+        with self.db.session() as s:
+            inserted = insert_ignore(s, GroupRow, platform=ref.platform, workspace=ref.workspace,
+                                     channel=ref.channel, created_at=datetime.now().astimezone(),
+                                     **values)
+            if not inserted:
+                s.execute(update(GroupRow).where(
+                    (GroupRow.platform == ref.platform) & (GroupRow.workspace == ref.workspace)
+                    & (GroupRow.channel == ref.channel)).values(**values))
+        state = self.get_group(ref)
+        assert state is not None
+        return state
+
+    def start_pause(self, group_id: int, start: date) -> None:
+        """Open a pause (no-op if one is open)."""
+        with self.db.session() as s:
+            open_ = s.scalars(select(PauseRow).where(
+                (PauseRow.group_id == group_id) & PauseRow.end_date.is_(None))).first()
+            if open_ is None:
+                s.add(PauseRow(group_id=group_id, start_date=start, end_date=None))
+
+    def end_pause(self, group_id: int, end: date) -> None:
+        """Close the open pause; a pause that never took effect is dropped."""
+        with self.db.session() as s:
+            for p in s.scalars(select(PauseRow).where(
+                    (PauseRow.group_id == group_id) & PauseRow.end_date.is_(None))):
+                if end <= p.start_date:
+                    s.delete(p)
+                else:
+                    p.end_date = end
+
+    # members ------------------------------------------------------------------------
+
+    @staticmethod
+    def _member(row: MemberRow) -> MemberState:
+        return MemberState(row.group_id, row.user_id, row.display_name, row.joined_on,
+                           row.timezone)
+
+    def ensure_member(self, group_id: int, user_id: str, display_name: str,
+                      joined_on: date) -> MemberState:
+        """The member, created on first contact; the display name follows the platform."""
+        name = display_name[:80] or user_id
+        with self.db.session() as s:
+            insert_ignore(s, MemberRow, group_id=group_id, user_id=user_id, display_name=name,
+                          joined_on=joined_on)
+            row = s.scalars(select(MemberRow).where(
+                (MemberRow.group_id == group_id) & (MemberRow.user_id == user_id))).one()
+            if row.display_name != name:
+                row.display_name = name
+            return self._member(row)
+
+    def get_member(self, group_id: int, user_id: str) -> MemberState | None:
+        """One member, if known."""
+        with self.db.session() as s:
+            row = s.scalars(select(MemberRow).where(
+                (MemberRow.group_id == group_id) & (MemberRow.user_id == user_id))).first()
+            return self._member(row) if row else None
+
+    def list_members(self, group_id: int) -> list[MemberState]:
+        """Every member of the group."""
+        with self.db.session() as s:
+            rows = s.scalars(select(MemberRow).where(MemberRow.group_id == group_id)
+                             .order_by(MemberRow.id))
+            return [self._member(r) for r in rows]
+
+    def set_member_timezone(self, group_id: int, user_id: str, timezone: str) -> None:
+        """Set a member's own time zone."""
+        with self.db.session() as s:
+            s.execute(update(MemberRow).where(
+                (MemberRow.group_id == group_id) & (MemberRow.user_id == user_id))
+                .values(timezone=timezone))
+
+    def add_away(self, group_id: int, user_id: str, start: date, end: date) -> None:
+        """Record an absence; it replaces any absence still running from ``start`` on."""
+        with self.db.session() as s:
+            for row in s.scalars(select(AwayRow).where(
+                    (AwayRow.group_id == group_id) & (AwayRow.user_id == user_id)
+                    & (AwayRow.end_date >= start))):
+                if row.start_date >= start:
+                    s.delete(row)
+                else:
+                    row.end_date = start.fromordinal(start.toordinal() - 1)
+            if end >= start:
+                s.add(AwayRow(group_id=group_id, user_id=user_id, start_date=start,
+                              end_date=end))
+
+    def list_away(self, group_id: int) -> list[Away]:
+        """Every absence in the group."""
+        with self.db.session() as s:
+            rows = s.scalars(select(AwayRow).where(AwayRow.group_id == group_id))
+            return [Away(r.user_id, r.start_date, r.end_date) for r in rows]
+
+    def forget_member(self, group_id: int, user_id: str) -> int:
+        """Delete a member and their check-ins and absences; return rows removed."""
+        removed = 0
+        with self.db.session() as s:
+            for model in (CheckinRow, AwayRow, MemberRow):
+                result = s.execute(delete(model).where(
+                    (model.group_id == group_id) & (model.user_id == user_id)))
+                removed += result.rowcount or 0
+        return removed
+
+    # check-ins ----------------------------------------------------------------------
+
+    def add_checkin(self, group_id: int, user_id: str, plan_day: int, at: datetime,
+                    note: str | None) -> bool:
+        """Record a check-in; False if that member already checked in for that day."""
+        with self.db.session() as s:
+            return insert_ignore(s, CheckinRow, group_id=group_id, user_id=user_id,
+                                 plan_day=plan_day, at=at, note=note)
+
+    def member_checkins(self, group_id: int, user_id: str) -> list[Checkin]:
+        """A member's check-ins, by plan day."""
+        with self.db.session() as s:
+            rows = s.scalars(select(CheckinRow).where(
+                (CheckinRow.group_id == group_id) & (CheckinRow.user_id == user_id))
+                .order_by(CheckinRow.plan_day))
+            return [Checkin(r.user_id, r.plan_day, r.at, r.note) for r in rows]
+
+    def all_checkins(self, group_id: int) -> list[tuple[str, int]]:
+        """Every (user, plan day) check-in of the group."""
+        with self.db.session() as s:
+            rows = s.execute(select(CheckinRow.user_id, CheckinRow.plan_day)
+                             .where(CheckinRow.group_id == group_id))
+            return [(u, d) for u, d in rows]
+
+    def checkin_counts(self, group_id: int) -> dict[int, int]:
+        """How many members checked in on each plan day."""
+        with self.db.session() as s:
+            rows = s.execute(select(CheckinRow.plan_day, func.count())
+                             .where(CheckinRow.group_id == group_id)
+                             .group_by(CheckinRow.plan_day))
+            return {d: n for d, n in rows}
+
+    # deliveries and threads ----------------------------------------------------------
+
+    def claim_delivery(self, key: str, at: datetime) -> bool:
+        """True the first time ``key`` is seen; False for a redelivery."""
+        with self.db.session() as s:
+            return insert_ignore(s, DeliveryRow, key=key[:200], seen_at=at)
+
+    def bind_thread(self, group_id: int, key: str, platform_ref: str) -> None:
+        """Bind ``key`` to a platform thread (first binding wins)."""
+        with self.db.session() as s:
+            insert_ignore(s, ThreadRow, group_id=group_id, key=key, platform_ref=platform_ref)
+
+    def thread_ref(self, group_id: int, key: str) -> str | None:
+        """The platform thread bound to ``key``."""
+        with self.db.session() as s:
+            return s.scalars(select(ThreadRow.platform_ref).where(
+                (ThreadRow.group_id == group_id) & (ThreadRow.key == key))).first()
+
+    def thread_key(self, group_id: int, platform_ref: str) -> str | None:
+        """The core key of a platform thread."""
+        with self.db.session() as s:
+            return s.scalars(select(ThreadRow.key).where(
+                (ThreadRow.group_id == group_id) & (ThreadRow.platform_ref == platform_ref))
+            ).first()

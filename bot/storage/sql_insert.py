@@ -1,0 +1,17 @@
+"""INSERT ... ON CONFLICT DO NOTHING for SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+
+def insert_ignore(session: Session, model: type[Any], **values: Any) -> bool:
+    """Insert one row unless a unique key already holds it; True if inserted."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(model).values(**values).on_conflict_do_nothing()
+    result = session.execute(stmt)
+    return bool(getattr(result, "rowcount", 0))
