@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Protocol
 
-from bot.core.types import GroupRef
+from bot.core.types import GroupRef, Reply
 
 
 @dataclass(frozen=True)
@@ -133,3 +133,14 @@ class ThreadStore(Protocol):
 
 class Store(GroupStore, CheckinStore, DeliveryStore, ThreadStore, Protocol):
     """Everything the foundation needs; features add their own protocols."""
+
+
+class Messenger(Protocol):
+    """An adapter's outgoing side, used for scheduled posts (sync; thread-safe).
+
+    ``send`` posts one reply into ``group`` and returns the platform id of the message
+    (Slack ``ts``, Discord message id), which is also the thread id of a reply opened
+    under it. It raises on failure so the caller can retry.
+    """
+
+    def send(self, group: GroupRef, reply: Reply) -> str | None: ...

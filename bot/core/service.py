@@ -9,13 +9,13 @@ from typing import Any
 
 from bot.core.clock import Clock
 from bot.core.commands.catalog import BY_NAME, COMMANDS
-from bot.core.commands.registry import HANDLERS
+from bot.core.commands.registry import HANDLERS, THREAD_HANDLERS
 from bot.core.commands.spec import UsageError, parse
 from bot.core.content_loader import Content
 from bot.core.context import Context, CoreSettings
 from bot.core.ports import Store
 from bot.core.text import InputTooLong, neutralize
-from bot.core.types import CommandRequest, GroupRef, Reply
+from bot.core.types import CommandRequest, GroupRef, Member, Reply
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +116,30 @@ class StudyBot:
     def help_text(self) -> str:
         """Every command with its subcommands, for ``/studybot help``."""
         return help_text()
+
+    def handle_thread_message(self, group: GroupRef, member: Member, thread: str, text: str,
+                              delivery_id: str | None = None) -> list[Reply]:
+        """A plain message in a platform thread (a checkpoint answer, a reply to a story).
+
+        The thread's core key picks the handler by its prefix (``checkpoint:``, ``story:``);
+        messages in threads the core does not know are ignored.
+        """
+        state = self.store.get_group(group)
+        if state is None:
+            return []
+        key = self.store.thread_key(state.id, thread)
+        handler = THREAD_HANDLERS.get(key.split(":", 1)[0]) if key else None
+        if handler is None or key is None:
+            return []
+        if delivery_id and not self.store.claim_delivery(delivery_id, self.clock.now()):
+            return []
+        request = CommandRequest(group, member, "", text, thread=thread, delivery_id=delivery_id)
+        ctx = Context(request, state, self.store, self.clock, self.content, self.settings,
+                      self.services)
+        try:
+            return [safe(r) for r in handler(ctx, key, text)]
+        except InputTooLong as exc:
+            return private(str(exc))
 
     # Thread bookkeeping used by adapters -------------------------------------------------
 

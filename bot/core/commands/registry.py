@@ -27,3 +27,17 @@ def handles(command: str, sub: str) -> Callable[[Handler], Handler]:
         return fn
 
     return record
+
+
+ThreadHandler = Callable[["Context", str, str], "list[Reply]"]
+THREAD_HANDLERS: dict[str, ThreadHandler] = {}
+
+
+def handles_thread(prefix: str) -> Callable[[ThreadHandler], ThreadHandler]:
+    """Record ``fn`` as the handler of plain messages in threads keyed ``prefix:...``."""
+
+    def record(fn: ThreadHandler) -> ThreadHandler:
+        THREAD_HANDLERS[prefix] = fn
+        return fn
+
+    return record
