@@ -374,7 +374,7 @@ def _emission(pos: float, feat: _Features, content: StoryContent, comp: _Compile
         rule = content.rules.parts[name]
         score = rule.base + rule.prior * math.exp(-(((pos - rule.center) / rule.width) ** 2))
         score += min(seg.cue_cap, seg.cue_weight * len(cues.get(name, ())))
-        if name == "action" and feat[1]:
+        if name == "action" and feat[1] and "learning" not in cues:
             score += seg.first_person_action
         if name == "result" and feat[2]:
             score += seg.metric_result
