@@ -17,6 +17,9 @@ from functools import cache
 
 Cost = Callable[[int, int], int]
 
+#: How many of each node's candidates the 3-opt move tries (it is quadratic in this).
+THREE_OPT_WIDTH = 12
+
 #: Largest node count solved exactly; 2**14 states at most, well under 0.1 s.
 EXACT_LIMIT = 14
 
@@ -112,14 +115,14 @@ def _rotate_three(mate: list[int], cost: Cost, candidates: Callable[[int], Seque
     """Try ``(a,b),(c,d),(e,f) → (a,c),(d,e),(f,b)``; apply the first improving rotation."""
     b = mate[a]
     ab = cost(a, b)
-    for c in candidates(a):
+    for c in candidates(a)[:THREE_OPT_WIDTH]:
         d = mate[c]
         if c in (a, b):
             continue
         gain_c = cost(a, c) - ab - cost(c, d)
         if gain_c >= 0 and ab == 0:
             continue
-        for e in candidates(d):
+        for e in candidates(d)[:THREE_OPT_WIDTH]:
             f = mate[e]
             if e in (a, b, c, d):
                 continue
