@@ -162,3 +162,13 @@ def test_large_round_has_no_avoidable_repeats(make_instance) -> None:
     assert rnd.cost.repeats == 0
     assert rnd.cost.role_violations == 0
     assert len(rnd.pairings) == 5000
+
+
+def test_everyone_due_the_same_role_still_pairs_everyone(make_instance) -> None:
+    group, history = make_instance(2001, 20, 3)
+    same = [MockMember(m.id, m.zone, m.work_start, m.work_end, 1, 1, "interviewer")
+            for m in group]
+    rnd = pair_round(same, history)
+    assert rnd.cost.role_violations == 1000  # one per pair is unavoidable
+    assert rnd.cost.repeats == 0
+    assert placed(rnd) == Counter(m.id for m in group)

@@ -71,6 +71,9 @@ def test_matches_brute_force_on_tiny_groups(n: int, rounds: int, seed: int) -> N
         for pairs in perfect_matchings(list(range(lexicographic.size)))
         if lexicographic.breakdown(as_mate(lexicographic.size, pairs)).key() == best_key)
     assert pair_round(group, history, seed=seed).cost.key() == best_key
+    assert lexicographic.min_role_violations() == min(
+        lexicographic.breakdown(as_mate(lexicographic.size, pairs)).role_violations
+        for pairs in perfect_matchings(list(range(lexicographic.size))))
 
 
 @pytest.mark.parametrize("seed", range(40))

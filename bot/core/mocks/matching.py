@@ -62,39 +62,40 @@ def improve(
     cost: Cost,
     candidates: Callable[[int], Sequence[int]],
     *,
+    slack: Cost | None = None,
     max_passes: int = 20,
 ) -> list[int]:
-    """2-opt local search in place; returns ``mate``.
+    """Local search in place (2-opt, then 3-opt when 2-opt is stuck); returns ``mate``.
 
-    Each pass visits every pair with positive cost and tries, for both of its ends, every
-    node from ``candidates(end)``; the first improving swap is applied. Stops when a pass makes
-    no improvement or after ``max_passes``.
+    Only pairs with positive ``slack`` (default: ``cost``) are worked on; pass a slack that
+    subtracts a known-unavoidable part of the cost so the search skips hopeless pairs. Each
+    pass tries every node from ``candidates(end)`` for both ends of such a pair and applies
+    the first improving swap. Stops when a pass improves nothing or after ``max_passes``.
     """
+    slack = slack or cost
     for _ in range(max_passes):
         improved = False
         for a in range(len(mate)):
-            b = mate[a]
-            if a > b or cost(a, b) == 0:
-                continue
-            improved = _improve_pair(mate, cost, candidates, a) or improved
+            if a < mate[a] and slack(a, mate[a]) > 0:
+                improved = _improve_pair(mate, cost, slack, candidates, a) or improved
         if not improved:
             for a in range(len(mate)):
-                if a < mate[a] and cost(a, mate[a]) > 0:
+                if a < mate[a] and slack(a, mate[a]) > 0:
                     improved = _rotate_three(mate, cost, candidates, a) or improved
         if not improved:
             break
     return mate
 
 
-def _improve_pair(mate: list[int], cost: Cost, candidates: Callable[[int], Sequence[int]],
-                  a: int) -> bool:
+def _improve_pair(mate: list[int], cost: Cost, slack: Cost,
+                  candidates: Callable[[int], Sequence[int]], a: int) -> bool:
     """Try to lower the cost of the pair holding ``a``; True if any swap was applied."""
     changed = False
     for end in (a, mate[a]):
         other = mate[end]
-        here = cost(end, other)
-        if here == 0:
+        if slack(end, other) == 0:
             return changed
+        here = cost(end, other)
         for c in candidates(end):
             if c in (end, other):
                 continue
@@ -104,9 +105,9 @@ def _improve_pair(mate: list[int], cost: Cost, candidates: Callable[[int], Seque
                 mate[end], mate[c], mate[other], mate[d] = c, end, d, other
                 changed = True
                 other = c
-                here = cost(end, c)
-                if here == 0:
+                if slack(end, c) == 0:
                     return changed
+                here = cost(end, c)
     return changed
 
 
@@ -120,8 +121,6 @@ def _rotate_three(mate: list[int], cost: Cost, candidates: Callable[[int], Seque
         if c in (a, b):
             continue
         gain_c = cost(a, c) - ab - cost(c, d)
-        if gain_c >= 0 and ab == 0:
-            continue
         for e in candidates(d)[:THREE_OPT_WIDTH]:
             f = mate[e]
             if e in (a, b, c, d):
@@ -140,13 +139,15 @@ def perturb_and_improve(
     rng: random.Random,
     *,
     kicks: int,
+    slack: Cost | None = None,
 ) -> list[int]:
     """Iterated local search: improve, then ``kicks`` times re-pair a few pairs at random
-    (one costly pair among them), improve again, and keep the result if it is no worse."""
-    best = improve(list(mate), cost, candidates)
+    (one pair with slack among them), improve again, and keep the result if it is no worse."""
+    slack = slack or cost
+    best = improve(list(mate), cost, candidates, slack=slack)
     best_cost = matching_cost(best, cost)
     for _ in range(kicks):
-        costly = [i for i in range(len(best)) if i < best[i] and cost(i, best[i]) > 0]
+        costly = [i for i in range(len(best)) if i < best[i] and slack(i, best[i]) > 0]
         if not costly:
             break
         trial = list(best)
@@ -158,7 +159,7 @@ def perturb_and_improve(
         rng.shuffle(nodes)
         for x, y in zip(nodes[::2], nodes[1::2], strict=True):
             trial[x], trial[y] = y, x
-        improve(trial, cost, candidates)
+        improve(trial, cost, candidates, slack=slack)
         trial_cost = matching_cost(trial, cost)
         if trial_cost <= best_cost:
             best, best_cost = trial, trial_cost

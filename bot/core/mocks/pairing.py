@@ -188,6 +188,24 @@ class PairingProblem:
         swap = (di == DUE_INTERVIEWER) + (dj == DUE_CANDIDATE)
         return (j, i) if swap < keep else (i, j)
 
+    def cost_above_role_floor(self, i: int, j: int) -> int:
+        """``cost`` without its role part (used once role violations are at their minimum)."""
+        if i == self.n or j == self.n:
+            return self.cost(i, j)
+        return self.cost(i, j) - self.w_role * _ROLE_PENALTY[self.due[i]][self.due[j]]
+
+    def min_role_violations(self) -> int:
+        """The least possible number of role violations for this round.
+
+        With ``p`` pairs, ``p`` members interview and ``p`` are interviewed; flexible members
+        fit either side. With an odd count, the best choice of observer is assumed.
+        """
+        counts = [self.due.count(c) for c in (FLEX, DUE_INTERVIEWER, DUE_CANDIDATE)]
+        pairs = self.n // 2
+        options = [counts] if self.n % 2 == 0 else [
+            [c - (k == drop) for k, c in enumerate(counts)] for drop in range(3) if counts[drop]]
+        return min(max(0, pairs - i - f, pairs - c - f) for f, i, c in options)
+
     def breakdown(self, mate: Sequence[int]) -> RoundCost:
         """The :class:`RoundCost` of the perfect matching ``mate`` over the nodes."""
         repeats = recency = roles = obs = tz = 0
@@ -314,12 +332,15 @@ def solve(problem: PairingProblem, *, seed: int = 0) -> list[int]:
 
     buckets = Buckets.build(problem)
     mate = greedy_matching(problem, buckets, random.Random(seed))
+    slack = problem.cost
+    if problem.breakdown(mate).role_violations == problem.min_role_violations():
+        slack = problem.cost_above_role_floor  # role cost is already optimal: skip it
     if problem.size <= FULL_SEARCH_LIMIT:
         cheapest = [sorted((j for j in range(problem.size) if j != i),
                            key=lambda j, i=i: problem.cost(i, j)) for i in range(problem.size)]
         return perturb_and_improve(mate, problem.cost, cheapest.__getitem__,
-                                   random.Random(seed), kicks=KICKS)
-    return improve(mate, problem.cost, buckets.near, max_passes=4)
+                                   random.Random(seed), kicks=KICKS, slack=slack)
+    return improve(mate, problem.cost, buckets.near, slack=slack, max_passes=4)
 
 
 #: Up to this many nodes the local search tries every node as a swap partner and the
