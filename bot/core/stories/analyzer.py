@@ -277,7 +277,9 @@ def _features(text: str, comp: _Compiled, min_words: int) -> _Features:
     commas = text.count(",") + text.count(";")
     listy = commas >= 3 and commas / max(n, 1) > 0.2
     fragment = n < min_words or not has_verb or listy
-    hyp = bool(comp.hypothetical.find(st))
+    hyp = any(
+        not start or st[start - 1] not in _REPORTED_SPEECH for start in comp.hypothetical.starts(st)
+    )
     return n, fp and not hyp, _metrics(toks, comp), fragment, hyp, st
 
 
@@ -300,6 +302,9 @@ def _first_person_verb(toks: list[str], comp: _Compiled) -> bool:
                 return True
     return False
 
+
+_REPORTED_SPEECH = frozenset(("how", "that", "what", "whether", "which", "where", "said", "told"))
+"""Words before "we would" that make it reported speech about the past, not a hypothetical."""
 
 _NUMBER = re.compile(r"^(\d[\d,.]*)([a-z]*)$")
 _YEAR = re.compile(r"^(19|20)\d\d$")
@@ -373,7 +378,7 @@ def _emission(pos: float, feat: _Features, content: StoryContent, comp: _Compile
     for name in PART_NAMES:
         rule = content.rules.parts[name]
         score = rule.base + rule.prior * math.exp(-(((pos - rule.center) / rule.width) ** 2))
-        score += min(seg.cue_cap, seg.cue_weight * len(cues.get(name, ())))
+        score += min(seg.cue_cap, seg.cue_weight * len(cues.get(name, ()))) * rule.cue_boost
         if name == "action" and feat[1] and "learning" not in cues:
             score += seg.first_person_action
         if name == "result" and feat[2]:
@@ -460,6 +465,7 @@ def _score_principles(
     sc = content.rules.scoring
     raw: dict[str, float] = {}
     evidence: dict[str, list[tuple[float, int]]] = {}
+    repeats: dict[tuple[str, str], int] = {}
     for s in sentences:
         found = comp.signals.find(s.stems)
         if not found:
@@ -467,7 +473,13 @@ def _score_principles(
         dilution = min(1.0, sc.dilution_after / len(found))
         weight = sc.part_weights[s.part] * dilution * _sentence_factor(s, content)
         for pid, phrases in found.items():
-            contrib = min(sc.sentence_cap, sc.signal_weight * len(phrases)) * weight
+            # A phrase said again adds less each time: 1, 1/2, 1/3 ...
+            fresh = 0.0
+            for phrase in phrases:
+                seen = repeats.get((pid, phrase), 0)
+                repeats[(pid, phrase)] = seen + 1
+                fresh += 1 / (1 + seen)
+            contrib = min(sc.sentence_cap, sc.signal_weight * fresh) * weight
             raw[pid] = raw.get(pid, 0.0) + contrib
             evidence.setdefault(pid, []).append((contrib, s.index))
     factor = _story_factor(sentences, content)

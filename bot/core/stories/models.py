@@ -100,6 +100,7 @@ class PartRule(Model):
     width: float = Field(gt=0, le=1)
     prior: float = Field(ge=0)
     base: float = 0.0
+    cue_boost: float = Field(default=1.0, gt=0, description="multiplies cue scores of this part")
 
 
 class Segmentation(Model):

@@ -93,6 +93,17 @@ class PhraseIndex:
                         hits.append(phrase)
         return found
 
+    def starts(self, sentence_stems: tuple[str, ...]) -> list[int]:
+        """Positions where any phrase begins."""
+        return [
+            i
+            for i, first in enumerate(sentence_stems)
+            if any(
+                sentence_stems[i : i + len(key)] == key
+                for key, _, _ in self._by_first.get(first, ())
+            )
+        ]
+
     def count(self, sentence_stems: tuple[str, ...]) -> int:
         """Number of phrase occurrences (all labels together)."""
         total = 0
