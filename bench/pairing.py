@@ -94,7 +94,7 @@ def run() -> Iterable[Figure]:
         figures.append(Figure(f"{n:,} time", f"{elapsed:.3f} s", target, passed))
         figures.extend(_quality(f"{n:,}", cost))
         floor = prepare(members, history).min_role_violations()
-        figures.append(Figure(f"{n:,} role violations floor", str(floor), "= role violations",
+        figures.append(Figure(f"{n:,} role violations floor", str(floor), "= violations",
                               cost.role_violations == floor))
         if n == min(SIZES):
             figures.extend(_versus_networkx(members, history, cost))
