@@ -68,8 +68,11 @@ def _pg_admin() -> tuple[object, str]:
         pytest.skip(PG_HOWTO.format(url=PG_ADMIN_URL, err=exc))
     try:
         conn = psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3)
-    except Exception as exc:  # noqa: BLE001 - any failure means: no server here
-        pytest.skip(PG_HOWTO.format(url=PG_ADMIN_URL, err=type(exc).__name__))
+    except Exception as exc:
+        message = PG_HOWTO.format(url=PG_ADMIN_URL, err=type(exc).__name__)
+        if os.environ.get("STUDYBOT_REQUIRE_PG") == "1":
+            pytest.fail("STUDYBOT_REQUIRE_PG=1 but " + message)
+        pytest.skip(message)
     return conn, PG_ADMIN_URL
 
 

@@ -30,7 +30,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.place}: {self.message}" if self.place else f"{where}: {self.message}"
+        place = f"{self.place}: " if self.place else ""
+        return f"{where}: {place}{self.message}"
 
 
 class ContentError(Exception):

@@ -24,6 +24,7 @@ HANDLER_MODULES = (
     "bot.core.handlers.checkin_handlers",
     "bot.core.handlers.streak_handlers",
     "bot.core.handlers.admin_handlers",
+    "bot.core.handlers.checkpoint_handlers",
     "bot.core.mocks.handlers",
     "bot.core.stories.handlers",
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import literal_column
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -13,5 +14,7 @@ def insert_ignore(session: Session, model: type[Any], **values: Any) -> bool:
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = insert(model).values(**values).on_conflict_do_nothing()
-    result = session.execute(stmt)
-    return bool(getattr(result, "rowcount", 0))
+    # RETURNING tells inserted from skipped on both backends (rowcount is -1 on psycopg's
+    # ORM path).
+    result = session.connection().execute(stmt.returning(literal_column("1")))
+    return result.first() is not None

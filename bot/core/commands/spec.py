@@ -122,7 +122,8 @@ def _convert(spec: CommandSpec, sub: Subcommand, param: Param, word: str) -> Any
         try:
             value = int(word)
         except ValueError:
-            raise _usage(spec, sub, f"{param.name} must be a whole number, got '{word[:20]}'")
+            problem = f"{param.name} must be a whole number, got '{word[:20]}'"
+            raise _usage(spec, sub, problem) from None
         low, high = param.minimum, param.maximum
         if (low is not None and value < low) or (high is not None and value > high):
             span = f"{low if low is not None else '…'} to {high if high is not None else '…'}"
@@ -137,4 +138,5 @@ def _convert(spec: CommandSpec, sub: Subcommand, param: Param, word: str) -> Any
 
 def _usage(spec: CommandSpec, sub: Subcommand, problem: str) -> UsageError:
     words = [f"/{spec.name}", sub.name, *(p.usage() for p in sub.params)]
-    return UsageError(f"{problem[0].upper()}{problem[1:]}. Usage: {' '.join(w for w in words if w)}")
+    usage = " ".join(w for w in words if w)
+    return UsageError(f"{problem[0].upper()}{problem[1:]}. Usage: {usage}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -78,12 +77,9 @@ def leaderboard(store: Store, cal: PlanCalendar, group_id: int, current: int,
     for m in members:
         days = by_member.get(m.user_id, set())
         away = away_days(cal, aways, m.user_id)
-        when = Counter(
-            ("week" if dates[d] >= week_start else "") + ("month" if dates[d] >= month_start else "")
-            for d in days if d in dates and dates[d] <= today
-        )
-        week = sum(v for k, v in when.items() if "week" in k)
-        month = sum(v for k, v in when.items() if "month" in k)
+        past = [dates[d] for d in days if d in dates and dates[d] <= today]
+        week = sum(1 for d in past if d >= week_start)
+        month = sum(1 for d in past if d >= month_start)
         rows.append(Standing(m, member_streak(days, current, away), week, month))
     rows.sort(key=lambda s: (-s.streak.current, -s.streak.best, s.member.display_name.lower()))
     return rows
