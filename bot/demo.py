@@ -10,6 +10,7 @@ from bot.adapters.console_adapter import CONSOLE_HELP, DEMO_GROUP, DEMO_MEMBERS,
 from bot.app import App, build_app
 from bot.config import Settings
 from bot.core.clock import FakeClock
+from bot.scheduling.console import make_console_ticker
 
 
 def demo_start(today: date) -> datetime:
@@ -43,7 +44,7 @@ def run_demo(settings: Settings, start: datetime | None = None) -> int:
     """Run the interactive (or piped) demo until /quit or end of input."""
     start = start or demo_start(datetime.now(UTC).date())
     app, clock = build_demo(settings, start)
-    ticker = app.services.get("console_ticker_factory")
+    ticker = make_console_ticker
     adapter = ConsoleAdapter(app.bot, clock, ticker=ticker(app) if ticker else None)
     interactive = sys.stdin.isatty()
     adapter.say(

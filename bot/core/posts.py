@@ -204,8 +204,10 @@ def digest_text(group: GroupState, day: date, store: Store, content: Content) ->
     lines = [f"📬 **Weekly digest — week of {day_label(day - timedelta(days=6))}**",
              f"Plan: Day {current} of {track.length}. Group streak: {streak.current} "
              f"day(s), best {streak.best}."]
-    rows = leaderboard(store, cal, group.id, current, day)
-    if rows:
+    rows = [r for r in leaderboard(store, cal, group.id, current, day) if r.streak.best > 0]
+    if not rows:
+        lines.append("No check-ins yet — the first /done starts the leaderboard.")
+    else:
         lines.append("**Top streaks:**")
         lines += [f"{i}. {r.member.display_name} — {r.streak.current} (best {r.streak.best}, "
                   f"{r.this_week} this week)" for i, r in enumerate(rows[:LEADERBOARD_TOP], 1)]
