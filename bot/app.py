@@ -11,6 +11,7 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.content_loader import Content, load_content
 from bot.core.context import CoreSettings
 from bot.core.service import StudyBot
+from bot.observability import instrument_database, instrument_handle
 from bot.storage.db import Database
 from bot.storage.store import make_store
 
@@ -46,10 +47,13 @@ def build_app(
     if settings.database_url.startswith("sqlite:///"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.database_url)
+    instrument_database(db)
     if migrate:
         db.upgrade()
     store = make_store(db)
     clock = clock or SystemClock()
     services: dict[str, Any] = {}
     core = StudyBot(store, clock, content, CoreSettings(admin_user_ids=settings.admins), services)
+    # Metrics and the database-outage reply wrap the core here, so bot.core stays free of them.
+    core.handle = instrument_handle(core.handle)  # type: ignore[method-assign]
     return App(settings, db, store, content, clock, core, services)

@@ -11,7 +11,10 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from bot.core.service import TryAgainLater
 
 log = logging.getLogger(__name__)
 
@@ -55,9 +58,19 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session that commits on success and rolls back on error."""
-        with self._sessions() as s, s.begin():
-            yield s
+        """A session that commits on success and rolls back on error.
+
+        A lost or refused database connection raises :class:`TryAgainLater`, which the core
+        turns into a "try again" reply; nothing of the unit of work was committed.
+        """
+        try:
+            with self._sessions() as s, s.begin():
+                yield s
+        except DBAPIError as exc:
+            if not is_unavailable(exc):
+                raise
+            log.warning("database unavailable: %s", type(exc.orig).__name__)
+            raise TryAgainLater(str(type(exc.orig).__name__)) from exc
 
     def upgrade(self) -> None:
         """Apply every Alembic migration (all heads)."""
@@ -69,6 +82,26 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+
+_SQLITE_TRANSIENT = ("database is locked", "unable to open", "disk i/o error")
+
+
+def is_unavailable(exc: DBAPIError) -> bool:
+    """True if ``exc`` means the database cannot be reached now (not a bug in a query).
+
+    PostgreSQL: a dropped or refused connection (psycopg's OperationalError covers
+    ``pg_terminate_backend``, a restart and "connection refused"). SQLite: a locked or
+    unreadable file; "no such table" and other OperationalErrors stay errors.
+    """
+    if exc.connection_invalidated:
+        return True
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return False
+    module = type(exc.orig).__module__
+    if module.startswith("sqlite3"):
+        return any(m in str(exc.orig).lower() for m in _SQLITE_TRANSIENT)
+    return True
 
 
 def alembic_config(url: str) -> Config:
