@@ -129,18 +129,20 @@ class SlackHarness:
                                     executor=self.executor, messenger=self.messenger)
 
     def dispatch(self, body: str, content_type: str = "application/x-www-form-urlencoded",
-                 **sign: Any) -> BoltResponse:
-        """Sign ``body``, dispatch it into Bolt, and wait for the lazy work."""
+                 *, wait: bool = True, **sign: Any) -> BoltResponse:
+        """Sign ``body``, dispatch it into Bolt, and (by default) wait for the lazy work."""
         started = time.monotonic()
         response = self.bolt.dispatch(
             BoltRequest(body=body, headers=signed_headers(body, content_type, **sign)))
         self.ack_seconds = time.monotonic() - started
-        assert self.executor.drain(15), "lazy listeners did not finish"
+        if wait:
+            assert self.executor.drain(15), "lazy listeners did not finish"
         return response
 
-    def command(self, name: str, text: str = "", **kw: Any) -> BoltResponse:
+    def command(self, name: str, text: str = "", *, wait: bool = True,
+                **kw: Any) -> BoltResponse:
         """Run a slash command."""
-        return self.dispatch(slash_body(name, text, **kw))
+        return self.dispatch(slash_body(name, text, **kw), wait=wait)
 
     def event(self, body: str, **sign: Any) -> BoltResponse:
         """Deliver an Events API request."""
