@@ -10,6 +10,7 @@ import json
 import re
 from typing import Any
 
+from bot.core.commands.spec import CommandSpec
 from bot.core.types import Button, Form, GroupRef, Reply
 
 ACTION_PREFIX = "studybot:"
@@ -17,6 +18,19 @@ FORM_CALLBACK = "studybot:form"
 INLINE_FILE_LIMIT = 2_800  # a file smaller than this is shown inline in a code block
 _SECTION_LIMIT = 2_900  # Block Kit section text is limited to 3,000 characters
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
+
+
+def usage_hint(spec: CommandSpec, limit: int = 100) -> str:
+    """The slash command's usage hint for the app manifest: ``today | week | day <n>``."""
+    parts = [" ".join(w for w in [s.name, *(p.usage() for p in s.params)] if w)
+             for s in spec.subcommands]
+    hint = ""
+    for part in parts:
+        candidate = f"{hint} | {part}" if hint else part
+        if len(candidate) > limit - 4:
+            return hint + " | …"
+        hint = candidate
+    return hint
 
 
 def escape(text: str) -> str:
