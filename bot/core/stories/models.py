@@ -222,6 +222,10 @@ class StoryContent(Model):
                 return p
         raise KeyError(principle_id)
 
+    def summary(self) -> str:
+        """One line for ``studybot content check``, e.g. ``30 principles, 14 red flags``."""
+        return f"{len(self.principles)} principles, {len(self.rules.flags)} red flags"
+
 
 def load_story_content(content_dir: Path) -> StoryContent:
     """Read and validate ``principles.yaml`` and ``stories/rules.yaml`` under ``content_dir``."""
