@@ -408,12 +408,16 @@ def _start_scheduler(app: App, messenger: SlackMessenger) -> Any:
 def _oauth(app: App, env: dict[str, str]) -> tuple[OAuthSettings, Any]:
     """OAuth settings with installations stored in the project's database."""
     from slack_bolt.oauth.oauth_settings import OAuthSettings
-    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
-    from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
     client_id, secret = env.get("SLACK_CLIENT_ID"), env.get("SLACK_CLIENT_SECRET")
     if not client_id or not secret:
         raise SettingsError("SLACK_MULTI_WORKSPACE needs SLACK_CLIENT_ID and SLACK_CLIENT_SECRET")
+    try:  # slack_sdk's SQLAlchemy stores import sqlalchemy.ext.asyncio, which needs greenlet
+        from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+        from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+    except ImportError as exc:
+        raise SettingsError(f"SLACK_MULTI_WORKSPACE needs: pip install 'sqlalchemy[asyncio]' "
+                            f"({exc.__class__.__name__}: {str(exc)[:80]})") from None
     store = SQLAlchemyInstallationStore(client_id=client_id, engine=app.db.engine)
     state = SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=app.db.engine)
     store.create_tables()
@@ -430,6 +434,8 @@ def run_slack(settings: Settings, args: argparse.Namespace) -> int:
     multi = settings.slack_multi_workspace
     if not multi and not settings.slack_bot_token:
         raise SettingsError("SLACK_BOT_TOKEN is not set (see docs/slack.md)")
+    if multi and not http:
+        raise SettingsError("SLACK_MULTI_WORKSPACE installs through OAuth, which needs --http")
     if http and not settings.slack_signing_secret:
         raise SettingsError("SLACK_SIGNING_SECRET is required with --http (see docs/slack.md)")
     if not http and not settings.slack_app_token:
