@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.core.context import Context
+from bot.core.posts import should_post, slots_between
 from bot.core.views import day_label
 
 
 def schedule_summary(ctx: Context, days: int = 7) -> str:
-    """Schedule settings and the daily posts of the next ``days`` days."""
+    """Schedule settings and every post of the next ``days`` days, in the group's zone."""
     s = ctx.schedule
     cal = ctx.calendar
     lines = [
@@ -23,10 +24,15 @@ def schedule_summary(ctx: Context, days: int = 7) -> str:
             lines.append(f"{label}: {post.time} on {', '.join(post.days)}.")
     if ctx.g.paused:
         lines.append("The plan is paused: nothing is posted until it resumes.")
-    lines.append("Next daily posts:")
-    for offset in range(days):
-        day = ctx.today + timedelta(days=offset)
-        n = cal.plan_day_on(day)
-        if n is not None and cal.post_at(day) > ctx.now:
-            lines.append(f"  {day_label(day)} {cal.post_time:%H:%M} — Day {n}")
+    labels = {"daily": "task", "checkpoint": "checkpoint prompt", "digest": "weekly digest",
+              "mock_round": "mock pairing round"}
+    lines.append("Next posts:")
+    for slot in slots_between(ctx.g, ctx.content, ctx.now, ctx.now + timedelta(days=days)):
+        if not should_post(ctx.g, slot.kind, slot.local_date, ctx.content):
+            continue
+        n = cal.plan_day_on(slot.local_date) if slot.kind == "daily" else None
+        what = f"Day {n}" if n else labels.get(slot.kind, slot.kind)
+        lines.append(f"  {day_label(slot.local_date)} {slot.at:%H:%M} — {what}")
+    if lines[-1] == "Next posts:":
+        lines.append("  none in the next week.")
     return "\n".join(lines)
