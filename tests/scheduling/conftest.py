@@ -57,3 +57,48 @@ def add_group(store, channel: str, *, schedule: str = "default", zone: str = "UT
 @pytest.fixture
 def make_group():
     return add_group
+
+
+@pytest.fixture
+def recording():
+    """The recording messenger class."""
+    return RecordingMessenger
+
+
+@pytest.fixture
+def flaky():
+    """The failing-then-recording messenger class."""
+    return FlakyMessenger
+
+
+@pytest.fixture
+def open_app(tmp_path, content):
+    """Build an app (a process, in effect) on SQLite in tmp_path, or on ``url``."""
+    from dataclasses import replace
+    from pathlib import Path
+
+    from bot.app import build_app
+    from bot.config import Settings
+
+    root = Path(__file__).resolve().parents[2]
+    opened = []
+
+    def build(clock, url=None):
+        env = {"STUDYBOT_DATA_DIR": str(tmp_path)}
+        if url:
+            env["DATABASE_URL"] = url
+        settings = replace(Settings.from_env(env), content_dir=root / "content",
+                           schedules_dir=root / "schedules")
+        app = build_app(settings, clock=clock, content=content)
+        opened.append(app)
+        return app
+
+    yield build
+    for app in opened:
+        app.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request):
+    """None for SQLite (a file in tmp_path), or a fresh PostgreSQL database URL."""
+    return None if request.param == "sqlite" else request.getfixturevalue("fresh_pg_url")
