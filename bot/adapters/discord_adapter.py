@@ -348,10 +348,11 @@ class ShardedStudyClient(_Hooks, discord.AutoShardedClient):
     """The bot on as many shards as Discord recommends (many guilds)."""
 
 
-def make_client(adapter: DiscordAdapter, sharded: bool = False) -> discord.Client:
+def make_client(adapter: DiscordAdapter, sharded: bool = False,
+                **options: Any) -> discord.Client:
     """A client wired to ``adapter``; no mention is ever parsed from what it sends."""
     cls = ShardedStudyClient if sharded else StudyClient
-    client = cls(intents=intents(), allowed_mentions=NO_MENTIONS)
+    client = cls(intents=intents(), allowed_mentions=NO_MENTIONS, **options)
     client.adapter = adapter
     adapter.client = client
     return client
