@@ -11,9 +11,11 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import contextlib
 import logging
 import os
 import re
+import signal
 import sys
 from collections.abc import Mapping
 from typing import Any
@@ -284,18 +286,25 @@ class DiscordAdapter:
         return await self.send_to(await self.channel(group.channel), reply)
 
     async def thread(self, group: GroupRef, reply: Reply) -> Any:
-        """The thread bound to the reply's key, opened under a titled message if needed."""
+        """The thread bound to the reply's key, opened under a titled message if needed.
+
+        A key bound to a message (a scheduled post) gets its thread started on that
+        message: on Discord such a thread has the message's id.
+        """
         key = reply.thread_key or ""
+        title = (reply.thread_title or "studybot")[:100]
         ref = await asyncio.to_thread(self.bot.thread_ref, group, key)
+        parent = await self.channel(group.channel)
         if ref is not None:
             try:
                 return await self.channel(ref)
             except (discord.NotFound, discord.Forbidden):
-                log.info("thread %s is gone; opening a new one", ref)
-        title = reply.thread_title or "studybot"
-        parent = await (await self.channel(group.channel)).send(
-            f"**{title}**", allowed_mentions=NO_MENTIONS)
-        thread = await parent.create_thread(name=title[:100])
+                try:
+                    return await parent.get_partial_message(int(ref)).create_thread(name=title)
+                except discord.HTTPException:
+                    log.info("thread %s is gone; opening a new one", ref)
+        starter = await parent.send(f"**{title}**", allowed_mentions=NO_MENTIONS)
+        thread = await starter.create_thread(name=title)
         await asyncio.to_thread(self.bot.bind_thread, group, key, str(thread.id))
         return thread
 
@@ -373,15 +382,25 @@ class DiscordMessenger:
         self.timeout = timeout
 
     def send(self, group: GroupRef, reply: Reply) -> str | None:
-        """Post ``reply`` in ``group``'s channel (buttons persistent); the message id."""
+        """Post ``reply`` in ``group``'s channel (buttons persistent).
+
+        Returns the message id, or for a thread reply the thread's id (the key's binding).
+        """
         try:
             running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
         except RuntimeError:
             running = None
         if running is self.loop:
             raise RuntimeError("DiscordMessenger.send blocks: call it from another thread")
-        future = asyncio.run_coroutine_threadsafe(self.adapter.post(group, reply), self.loop)
-        return str(future.result(self.timeout).id)
+        future = asyncio.run_coroutine_threadsafe(self._send(group, reply), self.loop)
+        return future.result(self.timeout)
+
+    async def _send(self, group: GroupRef, reply: Reply) -> str:
+        if reply.visibility == "thread" and reply.thread_key:  # the id that names the thread
+            thread = await self.adapter.thread(group, reply)
+            await self.adapter.send_to(thread, reply)
+            return str(thread.id)
+        return str((await self.adapter.post(group, reply)).id)
 
 
 def _start_scheduler(app: Any, messenger: DiscordMessenger) -> Any:
@@ -408,6 +427,9 @@ def run_discord(settings: Settings, args: Any = None) -> int:
     async def main() -> None:
         messenger = DiscordMessenger(adapter, asyncio.get_running_loop())
         scheduler = None
+        with contextlib.suppress(NotImplementedError):  # not on Windows
+            asyncio.get_running_loop().add_signal_handler(
+                signal.SIGTERM, lambda: asyncio.ensure_future(client.close()))
         async with client:
             await client.login(settings.discord_token or "")
             scheduler = await asyncio.to_thread(_start_scheduler, app, messenger)

@@ -317,14 +317,15 @@ class FakeDiscord:
             self.messages.append(msg)
             return _json(msg)
         if parts[0] == "channels" and parts[-1] == "threads" and method == "POST":
-            thread = {"id": self.next_id(), "type": 11, "guild_id": str(GUILD_ID),
-                      "parent_id": parts[1], "owner_id": str(APP_ID),
+            from_message = len(parts) > 4  # such a thread has its starter message's id
+            thread = {"id": parts[3] if from_message else self.next_id(), "type": 11,
+                      "guild_id": str(GUILD_ID), "parent_id": parts[1], "owner_id": str(APP_ID),
                       "name": body.get("name", ""), "message_count": 0, "member_count": 1,
                       "rate_limit_per_user": 0, "last_message_id": None, "flags": 0,
                       "thread_metadata": {"archived": False, "auto_archive_duration": 1440,
                                           "archive_timestamp": TIMESTAMP, "locked": False}}
             self.channels[thread["id"]] = thread
-            self.threads.append({**thread, "message_id": parts[3] if len(parts) > 4 else None})
+            self.threads.append({**thread, "message_id": parts[3] if from_message else None})
             await self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
             return _json(thread)
         if method == "POST" and path == "users/@me/channels":

@@ -17,6 +17,7 @@ from conftest import DiscordEnv, run
 from fake_discord import (
     ADA,
     ADMIN_ROLE_ID,
+    APP_ID,
     BOB,
     GUILD_ID,
     MANAGE_GUILD,
@@ -121,7 +122,7 @@ def test_commands_sync_only_when_the_declarations_change(env: DiscordEnv,
         assert len(env.fake.command_puts) == 2
         assert env.fake.command_puts[1]["body"]["__list__"][0]["description"] == (
             "a new description")
-        key = f"discord:commands:{env.fake.command_puts and 900000000000000001}:{GUILD_ID}"
+        key = f"discord:commands:{APP_ID}:{GUILD_ID}"
         assert app.store.get_state(key) == render.commands_hash(changed)
 
     run(scenario())
@@ -153,6 +154,31 @@ def test_persistent_button_works_after_a_restart(env: DiscordEnv) -> None:
         async with env.bot():  # a new process: the view is rebuilt from the custom id
             click = await env.fake.interact(env.fake.click(post, "studybot:done", who=BOB))
             assert "Bob" in content_of(click) and "Day" in content_of(click)
+
+    run(scenario())
+
+
+def test_scheduled_thread_posts_return_the_thread_id(env: DiscordEnv) -> None:
+    async def scenario() -> None:
+        app = await env.start()
+        async with env.bot() as client:
+            await setup_group(env)
+            messenger = DiscordMessenger(client.adapter,  # type: ignore[attr-defined]
+                                         asyncio.get_running_loop())
+            prompt = Reply("🧩 **Checkpoint** answer here", "thread",
+                           thread_key="checkpoint:2026-01-07", thread_title="Checkpoint Wed")
+            first = await asyncio.to_thread(messenger.send, GROUP, prompt)
+            again = await asyncio.to_thread(messenger.send, GROUP, prompt)
+            [thread] = env.fake.threads
+            assert first == again == thread["id"] == thread["message_id"]
+            assert app.bot.thread_ref(GROUP, "checkpoint:2026-01-07") == first
+            assert len(env.fake.in_channel(first)) == 2
+            # a key bound to a plain channel post (Slack-style) gets its thread on that post
+            post = await asyncio.to_thread(messenger.send, GROUP, Reply("a daily post"))
+            app.bot.bind_thread(GROUP, "daily:1", post)
+            reply = Reply("discuss here", "thread", thread_key="daily:1", thread_title="Daily")
+            assert await asyncio.to_thread(messenger.send, GROUP, reply) == post
+            assert env.fake.threads[-1]["message_id"] == post
 
     run(scenario())
 
