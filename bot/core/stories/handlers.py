@@ -59,13 +59,14 @@ def _plan_target(ctx: Context) -> int:
 
 
 def _snippet(text: str, words: int = 8, chars: int = 60) -> str:
-    """The first words of a story, for titles and lists."""
-    flat = " ".join(text.split())
-    flat = re.sub(r"^(?:situation|context|background|s)\s*[:\-]\s*", "", flat, flags=re.I)
+    """The first words of a story's first line, without its header, for titles and lists."""
+    lines = [re.sub(r"^(?:situation|context|background|s)\s*[:\-]\s*", "", ln.strip(),
+                    flags=re.IGNORECASE) for ln in text.splitlines()]
+    flat = next((ln for ln in lines if ln), "")
     head = " ".join(flat.split()[:words])
     if len(head) > chars:
         head = head[: chars - 1].rstrip()
-    return head + ("…" if len(head) < len(flat) else "")
+    return head + ("…" if len(head) < len(" ".join(flat.split())) else "")
 
 
 def _form_reply(limit: int) -> list[Reply]:
