@@ -140,6 +140,10 @@ def now(ctx: Context, args: dict[str, Any]) -> list[Reply]:
 @handles("mock", "score")
 def score(ctx: Context, args: dict[str, Any]) -> list[Reply]:
     """The interviewer scores the rubric; the weighted score and band go to the thread."""
+    return _expire(ctx) + _score(ctx, args)
+
+
+def _score(ctx: Context, args: dict[str, Any]) -> list[Reply]:
     me = ctx.member()
     session = _thread_session(ctx) or _store(ctx).mock_open_session(ctx.g.id, me.user_id)
     if session is None:
@@ -175,6 +179,10 @@ def score(ctx: Context, args: dict[str, Any]) -> list[Reply]:
 @handles("mock", "feedback")
 def feedback(ctx: Context, args: dict[str, Any]) -> list[Reply]:
     """The interviewer's written feedback, posted in the thread and stored."""
+    return _expire(ctx) + _feedback(ctx, args)
+
+
+def _feedback(ctx: Context, args: dict[str, Any]) -> list[Reply]:
     text = cap(args["text"], ctx.settings.max_feedback_chars, "feedback")
     me = ctx.member()
     session = _thread_session(ctx) or _latest(ctx, me.user_id, "interviewer")
@@ -190,6 +198,10 @@ def feedback(ctx: Context, args: dict[str, Any]) -> list[Reply]:
 @handles("mock", "rate")
 def rate(ctx: Context, args: dict[str, Any]) -> list[Reply]:
     """The candidate rates the interviewer 1-4, once per session."""
+    return _expire(ctx) + _rate(ctx, args)
+
+
+def _rate(ctx: Context, args: dict[str, Any]) -> list[Reply]:
     comment = cap(args["comment"], MAX_COMMENT_CHARS, "comment") if args.get("comment") else None
     me = ctx.member()
     session = _thread_session(ctx) or _latest(ctx, me.user_id, "candidate")
@@ -257,6 +269,10 @@ def cancel(ctx: Context, args: dict[str, Any]) -> list[Reply]:
 @handles("mock", "optin")
 def optin(ctx: Context, args: dict[str, Any]) -> list[Reply]:
     """Join the weekly pairing round (also lifts a no-show pause)."""
+    return _expire(ctx) + _optin(ctx, args)
+
+
+def _optin(ctx: Context, args: dict[str, Any]) -> list[Reply]:
     me = ctx.member()
     _store(ctx).mock_set_optin(ctx.g.id, me.user_id, True)
     return _say("You are in the weekly mock round. /mock skip sits one out, /mock optout "
@@ -266,6 +282,10 @@ def optin(ctx: Context, args: dict[str, Any]) -> list[Reply]:
 @handles("mock", "optout")
 def optout(ctx: Context, args: dict[str, Any]) -> list[Reply]:
     """Leave the weekly pairing round."""
+    return _expire(ctx) + _optout(ctx, args)
+
+
+def _optout(ctx: Context, args: dict[str, Any]) -> list[Reply]:
     me = ctx.member()
     _store(ctx).mock_set_optin(ctx.g.id, me.user_id, False)
     return _say("You left the weekly mock round. /mock optin rejoins; /mock now still works.")
@@ -274,6 +294,10 @@ def optout(ctx: Context, args: dict[str, Any]) -> list[Reply]:
 @handles("mock", "skip")
 def skip(ctx: Context, args: dict[str, Any]) -> list[Reply]:
     """Sit out the next weekly round."""
+    return _expire(ctx) + _skip(ctx, args)
+
+
+def _skip(ctx: Context, args: dict[str, Any]) -> list[Reply]:
     me = ctx.member()
     if not _store(ctx).mock_member(ctx.g.id, me.user_id).opted_in:
         return _say("You are not in the weekly round, so there is nothing to skip. "
