@@ -6,6 +6,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -68,6 +69,8 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     """Run the chosen command."""
     from bot.logging_setup import configure_logging
 
+    if args.cmd == "demo" and "STUDYBOT_LOG_LEVEL" not in os.environ:
+        settings = replace(settings, log_level="WARNING")  # keep the demo's screen clean
     configure_logging(settings)
     if args.cmd == "content":
         return _content_check(settings)
