@@ -16,6 +16,7 @@ import discord
 
 from bot.core.commands.catalog import COMMANDS
 from bot.core.commands.spec import CommandSpec, Param, Subcommand
+from bot.core.text import split_text
 from bot.core.types import Button, Form, Reply
 
 MESSAGE_LIMIT = 2000
@@ -104,23 +105,7 @@ def options_to_text(spec: CommandSpec, options: list[dict[str, Any]]) -> str:
 
 def chunks(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     """Split ``text`` at line breaks into messages Discord accepts."""
-    out: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
-                out.append(current)
-                current = ""
-            out.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            out.append(current)
-            current = line
-        else:
-            current = candidate
-    out.append(current)
-    return [c for c in out if c.strip()] or ["\u200b"]
+    return [c for c in split_text(text, limit) if c.strip()] or ["\u200b"]
 
 
 def button_item(button: Button) -> discord.ui.Button[Any]:

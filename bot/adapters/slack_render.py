@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from bot.core.commands.spec import CommandSpec
+from bot.core.text import split_text
 from bot.core.types import Button, Form, GroupRef, Reply
 
 ACTION_PREFIX = "studybot:"
@@ -49,23 +50,7 @@ def mrkdwn(text: str) -> str:
 
 def _chunks(text: str, limit: int = _SECTION_LIMIT) -> list[str]:
     """Split ``text`` at line breaks into pieces of at most ``limit`` characters."""
-    pieces: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
-                pieces.append(current)
-                current = ""
-            pieces.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            pieces.append(current)
-            candidate = line
-        current = candidate
-    if current or not pieces:
-        pieces.append(current)
-    return pieces
+    return split_text(text, limit)
 
 
 def button_value(button: Button) -> str:

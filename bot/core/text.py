@@ -43,3 +43,27 @@ def cap(text: str, limit: int, what: str = "text") -> str:
             "Shorten it and send it again."
         )
     return text
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Split ``text`` at line breaks into pieces of at most ``limit`` characters.
+
+    Lines longer than ``limit`` are cut; an empty text gives one empty piece.
+    """
+    pieces: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            pieces.append(current)
+            candidate = line
+        current = candidate
+    if current or not pieces:
+        pieces.append(current)
+    return pieces
