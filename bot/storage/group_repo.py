@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import String, cast, delete, func, select, update
 
 from bot.core.ports import Away, Checkin, GroupState, MemberState, Pause
 from bot.core.types import GroupRef
@@ -200,6 +200,18 @@ class GroupRepo:
             rows = s.execute(select(CheckinRow.user_id, CheckinRow.plan_day)
                              .where(CheckinRow.group_id == group_id))
             return [(u, d) for u, d in rows]
+
+    def checkin_days_by_member(self, group_id: int) -> dict[str, set[int]]:
+        """Every member's check-in plan days: one grouped query, one row per member."""
+        if self.db.dialect == "postgresql":
+            days = func.string_agg(cast(CheckinRow.plan_day, String), ",")
+        else:
+            days = func.group_concat(CheckinRow.plan_day, ",")
+        with self.db.session() as s:
+            rows = s.execute(select(CheckinRow.user_id, days)
+                             .where(CheckinRow.group_id == group_id)
+                             .group_by(CheckinRow.user_id))
+            return {u: set(map(int, text.split(","))) for u, text in rows if text}
 
     def checkin_counts(self, group_id: int) -> dict[int, int]:
         """How many members checked in on each plan day."""
