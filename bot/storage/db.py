@@ -10,7 +10,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -66,6 +66,22 @@ class Database:
         try:
             with self._sessions() as s, s.begin():
                 yield s
+        except DBAPIError as exc:
+            if not is_unavailable(exc):
+                raise
+            log.warning("database unavailable: %s", type(exc.orig).__name__)
+            raise TryAgainLater(str(type(exc.orig).__name__)) from exc
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A plain connection in a transaction (no ORM session): for hot single statements.
+
+        Commits on success, rolls back on error; connection losses raise
+        :class:`TryAgainLater` as in :meth:`session`.
+        """
+        try:
+            with self.engine.begin() as conn:
+                yield conn
         except DBAPIError as exc:
             if not is_unavailable(exc):
                 raise

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import String, cast, delete, func, select, update
+from sqlalchemy import String, cast, delete, func, literal_column, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.core.ports import Away, Checkin, GroupState, MemberState, Pause
 from bot.core.types import GroupRef
@@ -182,9 +183,12 @@ class GroupRepo:
     def add_checkin(self, group_id: int, user_id: str, plan_day: int, at: datetime,
                     note: str | None) -> bool:
         """Record a check-in; False if that member already checked in for that day."""
-        with self.db.session() as s:
-            return insert_ignore(s, CheckinRow, group_id=group_id, user_id=user_id,
-                                 plan_day=plan_day, at=at, note=note)
+        with self.db.transaction() as conn:  # the hot path: a Core statement, no ORM session
+            insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+            stmt = insert(CheckinRow).values(group_id=group_id, user_id=user_id,
+                                             plan_day=plan_day, at=at, note=note)
+            return conn.execute(stmt.on_conflict_do_nothing()
+                                .returning(literal_column("1"))).first() is not None
 
     def member_checkins(self, group_id: int, user_id: str) -> list[Checkin]:
         """A member's check-ins, by plan day."""
