@@ -20,3 +20,17 @@ def load_slack_harness():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+ROOT = SLACK_TESTS.parents[2]
+
+
+def settings_for(tmp_path: Path, url: str | None = None, **extra: str):
+    """Settings on ``tmp_path`` with the real content (SQLite unless ``url``)."""
+    from bot.config import Settings
+
+    env = {"STUDYBOT_DATA_DIR": str(tmp_path), "STUDYBOT_CONTENT_DIR": str(ROOT / "content"),
+           "STUDYBOT_SCHEDULES_DIR": str(ROOT / "schedules"), **extra}
+    if url:
+        env["DATABASE_URL"] = url
+    return Settings.from_env(env)
