@@ -135,11 +135,13 @@ class GroupRepo:
             return self._member(row) if row else None
 
     def list_members(self, group_id: int) -> list[MemberState]:
-        """Every member of the group."""
+        """Every member of the group (plain columns: no ORM objects on this hot path)."""
         with self.db.session() as s:
-            rows = s.scalars(select(MemberRow).where(MemberRow.group_id == group_id)
-                             .order_by(MemberRow.id))
-            return [self._member(r) for r in rows]
+            rows = s.execute(select(MemberRow.group_id, MemberRow.user_id,
+                                    MemberRow.display_name, MemberRow.joined_on,
+                                    MemberRow.timezone)
+                             .where(MemberRow.group_id == group_id).order_by(MemberRow.id))
+            return [MemberState(*r) for r in rows]
 
     def set_member_timezone(self, group_id: int, user_id: str, timezone: str) -> None:
         """Set a member's own time zone."""
@@ -193,10 +195,11 @@ class GroupRepo:
     def member_checkins(self, group_id: int, user_id: str) -> list[Checkin]:
         """A member's check-ins, by plan day."""
         with self.db.session() as s:
-            rows = s.scalars(select(CheckinRow).where(
+            rows = s.execute(select(CheckinRow.user_id, CheckinRow.plan_day, CheckinRow.at,
+                                    CheckinRow.note).where(
                 (CheckinRow.group_id == group_id) & (CheckinRow.user_id == user_id))
                 .order_by(CheckinRow.plan_day))
-            return [Checkin(r.user_id, r.plan_day, r.at, r.note) for r in rows]
+            return [Checkin(*r) for r in rows]
 
     def all_checkins(self, group_id: int) -> list[tuple[str, int]]:
         """Every (user, plan day) check-in of the group."""
