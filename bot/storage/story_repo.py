@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.core.stories.ports import NewStory, StoredStory, StoryReply
 from bot.storage.db import Database
+from bot.storage.models import MemberRow
 from bot.storage.models_stories import StoryReplyRow, StoryRow
 
 _NUMBER_TRIES = 5
@@ -40,6 +41,11 @@ class StoryRepo:
         for attempt in range(_NUMBER_TRIES):
             try:
                 with self.db.session() as s:
+                    # Serialize one member's submits on PostgreSQL (a no-op on SQLite, where
+                    # writers are serialized anyway); the unique key stays the last word.
+                    s.execute(select(MemberRow.id).where(
+                        (MemberRow.group_id == group_id) & (MemberRow.user_id == user_id))
+                        .with_for_update())
                     last = s.scalar(select(func.max(StoryRow.number)).where(
                         (StoryRow.group_id == group_id) & (StoryRow.user_id == user_id)))
                     row = StoryRow(
