@@ -24,6 +24,7 @@ from bot.core.content import Track
 from bot.core.content_loader import Content, load_content
 from bot.core.types import GroupRef
 from bot.storage.models import AwayRow, CheckinRow, MemberRow
+from bot.storage.streak_backfill import backfill_streaks
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = os.environ.get(
@@ -146,6 +147,8 @@ def seed_group(app: App, ref: GroupRef, *, members: int, days: int, start: date,
             s.execute(insert(AwayRow), away_rows)
         for k in range(0, len(checkin_rows), 20_000):
             s.execute(insert(CheckinRow), checkin_rows[k:k + 20_000])
+        # The bulk insert bypasses add_checkin: fill the summaries as migration 0006 does.
+        backfill_streaks(s.connection(), group.id)
     if app.db.dialect == "postgresql":
         with app.db.engine.connect() as conn:
             conn.exec_driver_sql("ANALYZE")

@@ -6,10 +6,12 @@ Every call is scoped to one group id: one group never sees another's data.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Protocol
 
+from bot.core.streaks import RunSummary
 from bot.core.types import GroupRef, Reply
 
 
@@ -110,11 +112,19 @@ class CheckinStore(Protocol):
     """Check-ins: one per member per plan day, enforced by a unique key."""
 
     def add_checkin(
-        self, group_id: int, user_id: str, plan_day: int, at: datetime, note: str | None
+        self, group_id: int, user_id: str, plan_day: int, at: datetime, note: str | None,
+        run_from: int | None = None,
     ) -> bool: ...
     def member_checkins(self, group_id: int, user_id: str) -> list[Checkin]: ...
     def all_checkins(self, group_id: int) -> list[tuple[str, int]]: ...
     def checkin_counts(self, group_id: int) -> dict[int, int]: ...
+    def streak_summaries(self, group_id: int) -> dict[str, RunSummary]: ...
+    def rebuild_streak(
+        self, group_id: int, user_id: str, compute: Callable[[set[int]], RunSummary]
+    ) -> RunSummary: ...
+    def checkin_tallies(
+        self, group_id: int, spans: Sequence[tuple[int, int]]
+    ) -> dict[str, tuple[int, ...]]: ...
 
 
 class DeliveryStore(Protocol):
@@ -141,6 +151,23 @@ class Messenger(Protocol):
     ``send`` posts one reply into ``group`` and returns the platform id of the message
     (Slack ``ts``, Discord message id), which is also the thread id of a reply opened
     under it. It raises on failure so the caller can retry.
+
+    A scheduled reply carries ``reply.post_key``; the adapter stamps it on the message in a
+    form the platform keeps (Slack message metadata, a Discord footer). An adapter that can
+    also *look it up* implements :class:`ReconcilingMessenger`; without that, a post sent at
+    the instant a worker dies may go out twice (at-least-once).
     """
 
     def send(self, group: GroupRef, reply: Reply) -> str | None: ...
+
+
+class ReconcilingMessenger(Messenger, Protocol):
+    """A Messenger that can tell whether a stamped reply is already on the platform.
+
+    ``find_sent`` returns the id ``send`` would have returned for the message carrying
+    ``reply.post_key`` (searching the group's recent messages), or None if there is none.
+    The dispatcher asks before re-sending a post whose earlier attempt may have gone out, so
+    a worker killed between the platform call and the outbox update posts exactly once.
+    """
+
+    def find_sent(self, group: GroupRef, reply: Reply) -> str | None: ...

@@ -57,3 +57,58 @@ def group_streak(
         elif day != current_day:
             run = 0
     return Streak(run, best)
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """A member's check-ins folded into three numbers (kept by the store on every check-in).
+
+    ``run`` is the member's run as of ``last_day`` (their latest checked-in plan day) and
+    ``best`` the best run up to it. ``last_day`` 0 means no check-in yet; -1 marks a summary
+    that must be rebuilt from the check-ins (see :func:`summarize`).
+    """
+
+    last_day: int
+    run: int
+    best: int
+
+    @property
+    def stale(self) -> bool:
+        """True if the summary must be rebuilt from the member's check-ins."""
+        return self.last_day < 0
+
+
+def run_from(day: int, away: Collection[int]) -> int:
+    """The latest plan day before ``day`` that the member was not away (0 if none).
+
+    A check-in on ``day`` continues the run iff the previous check-in is on or after it:
+    every plan day strictly between them is then an away day.
+    """
+    k = day - 1
+    while k >= 1 and k in away:
+        k -= 1
+    return k
+
+
+def advance(summary: RunSummary, day: int, away: Collection[int]) -> RunSummary:
+    """The summary after a new check-in on ``day`` (later than ``summary.last_day``)."""
+    run = summary.run + 1 if summary.last_day >= run_from(day, away) else 1
+    return RunSummary(day, run, max(summary.best, run))
+
+
+def summarize(checked: Collection[int], away: Collection[int]) -> RunSummary:
+    """The summary of a member's check-ins, from scratch."""
+    s = RunSummary(0, 0, 0)
+    for day in sorted(checked):
+        s = advance(s, day, away)
+    return s
+
+
+def streak_from_summary(summary: RunSummary, current_day: int, away: Collection[int]) -> Streak:
+    """:func:`member_streak` from a summary with ``0 <= last_day <= current_day``.
+
+    The run is still current if every plan day after ``last_day`` and before the open
+    current day is an away day.
+    """
+    alive = summary.last_day >= run_from(current_day, away) or summary.last_day == current_day
+    return Streak(summary.run if alive else 0, summary.best)

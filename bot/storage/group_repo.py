@@ -2,24 +2,81 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
 
-from sqlalchemy import String, cast, delete, func, literal_column, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import (
+    Integer,
+    String,
+    bindparam,
+    case,
+    cast,
+    delete,
+    func,
+    select,
+    text,
+    update,
+)
 
 from bot.core.ports import Away, Checkin, GroupState, MemberState, Pause
+from bot.core.streaks import RunSummary
 from bot.core.types import GroupRef
 from bot.storage.db import Database
 from bot.storage.models import (
     AwayRow,
     CheckinRow,
     DeliveryRow,
+    GroupDayCountRow,
     GroupRow,
     MemberRow,
+    MemberStreakRow,
     PauseRow,
     ThreadRow,
 )
 from bot.storage.sql_insert import insert_ignore
+from bot.storage.types import UTCDateTime
+
+# A check-in and the summaries it changes. The member's summary row is upserted with the
+# new run computed in SQL from the row as it stands under its lock, so concurrent check-ins
+# cannot lose an update: the run goes on if the previous check-in is on or after :rf (every
+# plan day in between was an away day, see ``bot.core.streaks.run_from``). A check-in that
+# is not later than the summary's last day (only possible if a pause moved the calendar
+# back) marks the summary stale (-1): the core rebuilds it from the check-ins.
+_STREAK_UPSERT = """
+INSERT INTO member_streaks AS m (group_id, user_id, last_day, run, best)
+{source}
+ON CONFLICT (group_id, user_id) DO UPDATE SET
+  last_day = CASE WHEN m.last_day >= 0 AND m.last_day < :d THEN :d ELSE -1 END,
+  run = CASE WHEN m.last_day < 0 OR m.last_day >= :d THEN 0
+             WHEN m.last_day >= :rf THEN m.run + 1 ELSE 1 END,
+  best = CASE WHEN m.last_day < 0 OR m.last_day >= :d THEN 0
+              WHEN m.last_day >= :rf THEN {greatest}(m.best, m.run + 1)
+              ELSE {greatest}(m.best, 1) END
+"""
+_COUNT_UPSERT = """
+INSERT INTO group_day_counts AS c (group_id, plan_day, checkins)
+{source}
+ON CONFLICT (group_id, plan_day) DO UPDATE SET checkins = c.checkins + 1
+"""
+_INSERT_CHECKIN = """
+INSERT INTO checkins (group_id, user_id, plan_day, at, note)
+VALUES (:g, :u, :d, :at, :note) ON CONFLICT DO NOTHING RETURNING plan_day
+"""
+# PostgreSQL: all three in one statement (one round trip); the counter, the only row
+# shared by concurrent check-ins, is locked last.
+_STREAK_PG = _STREAK_UPSERT.format(source="SELECT :g, :u, :d, 1, 1 FROM ins",
+                                   greatest="GREATEST")
+_COUNT_PG = _COUNT_UPSERT.format(source="SELECT :g, plan_day, 1 FROM ins")
+_CHECKIN_PG = text(
+    f"WITH ins AS ({_INSERT_CHECKIN}), ms AS ({_STREAK_PG}), cnt AS ({_COUNT_PG}) "
+    "SELECT count(*) FROM ins"
+).bindparams(bindparam("at", type_=UTCDateTime()))
+# SQLite has no data-modifying CTEs: three statements in one (serialised) transaction.
+_CHECKIN_SQLITE = (
+    text(_INSERT_CHECKIN).bindparams(bindparam("at", type_=UTCDateTime())),
+    text(_STREAK_UPSERT.format(source="VALUES (:g, :u, :d, 1, 1)", greatest="max")),
+    text(_COUNT_UPSERT.format(source="VALUES (:g, :d, 1)")),
+)
 
 
 class GroupRepo:
@@ -174,6 +231,13 @@ class GroupRepo:
         """Delete a member and their check-ins and absences; return rows removed."""
         removed = 0
         with self.db.session() as s:
+            days = select(CheckinRow.plan_day).where(
+                (CheckinRow.group_id == group_id) & (CheckinRow.user_id == user_id))
+            s.execute(update(GroupDayCountRow).where(
+                (GroupDayCountRow.group_id == group_id) & GroupDayCountRow.plan_day.in_(days))
+                .values(checkins=GroupDayCountRow.checkins - 1))
+            s.execute(delete(MemberStreakRow).where(
+                (MemberStreakRow.group_id == group_id) & (MemberStreakRow.user_id == user_id)))
             for model in (CheckinRow, AwayRow, MemberRow):
                 result = s.execute(delete(model).where(
                     (model.group_id == group_id) & (model.user_id == user_id)))
@@ -183,14 +247,24 @@ class GroupRepo:
     # check-ins ----------------------------------------------------------------------
 
     def add_checkin(self, group_id: int, user_id: str, plan_day: int, at: datetime,
-                    note: str | None) -> bool:
-        """Record a check-in; False if that member already checked in for that day."""
-        with self.db.transaction() as conn:  # the hot path: a Core statement, no ORM session
-            insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-            stmt = insert(CheckinRow).values(group_id=group_id, user_id=user_id,
-                                             plan_day=plan_day, at=at, note=note)
-            return conn.execute(stmt.on_conflict_do_nothing()
-                                .returning(literal_column("1"))).first() is not None
+                    note: str | None, run_from: int | None = None) -> bool:
+        """Record a check-in; False if that member already checked in for that day.
+
+        In the same transaction, when the row is new, the member's streak summary and the
+        day's check-in count are updated. ``run_from`` is the latest plan day before
+        ``plan_day`` on which the member was not away (``bot.core.streaks.run_from``);
+        None means ``plan_day - 1`` (no absence just before).
+        """
+        params = dict(g=group_id, u=user_id, d=plan_day, at=at, note=note,
+                      rf=plan_day - 1 if run_from is None else run_from)
+        with self.db.transaction() as conn:  # the hot path: plain SQL, no ORM session
+            if conn.dialect.name == "postgresql":
+                return bool(conn.execute(_CHECKIN_PG, params).scalar())
+            if conn.execute(_CHECKIN_SQLITE[0], params).first() is None:
+                return False
+            conn.execute(_CHECKIN_SQLITE[1], params)
+            conn.execute(_CHECKIN_SQLITE[2], params)
+            return True
 
     def member_checkins(self, group_id: int, user_id: str) -> list[Checkin]:
         """A member's check-ins, by plan day."""
@@ -221,12 +295,57 @@ class GroupRepo:
             return {u: set(map(int, text.split(","))) for u, text in rows if text}
 
     def checkin_counts(self, group_id: int) -> dict[int, int]:
-        """How many members checked in on each plan day."""
+        """How many members checked in on each plan day (the kept per-day counters)."""
         with self.db.session() as s:
-            rows = s.execute(select(CheckinRow.plan_day, func.count())
-                             .where(CheckinRow.group_id == group_id)
-                             .group_by(CheckinRow.plan_day))
+            rows = s.execute(select(GroupDayCountRow.plan_day, GroupDayCountRow.checkins)
+                             .where((GroupDayCountRow.group_id == group_id)
+                                    & (GroupDayCountRow.checkins > 0)))
             return {d: n for d, n in rows}
+
+    def streak_summaries(self, group_id: int) -> dict[str, RunSummary]:
+        """Every member's streak summary (members who never checked in have none)."""
+        with self.db.session() as s:
+            rows = s.execute(select(MemberStreakRow.user_id, MemberStreakRow.last_day,
+                                    MemberStreakRow.run, MemberStreakRow.best)
+                             .where(MemberStreakRow.group_id == group_id))
+            return {u: RunSummary(d, r, b) for u, d, r, b in rows}
+
+    def rebuild_streak(self, group_id: int, user_id: str,
+                       compute: Callable[[set[int]], RunSummary]) -> RunSummary:
+        """Recompute one member's summary from their check-ins with ``compute``; store it.
+
+        The summary row is taken (locked on PostgreSQL; SQLite has one writer) before the
+        check-ins are read, so a concurrent check-in is either seen here or applied after.
+        """
+        where = (MemberStreakRow.group_id == group_id) & (MemberStreakRow.user_id == user_id)
+        with self.db.session() as s:
+            insert_ignore(s, MemberStreakRow, group_id=group_id, user_id=user_id,
+                          last_day=-1, run=0, best=0)
+            s.execute(select(MemberStreakRow.id).where(where).with_for_update())
+            days = set(s.scalars(select(CheckinRow.plan_day).where(
+                (CheckinRow.group_id == group_id) & (CheckinRow.user_id == user_id))))
+            summary = compute(days)
+            s.execute(update(MemberStreakRow).where(where).values(
+                last_day=summary.last_day, run=summary.run, best=summary.best))
+            return summary
+
+    def checkin_tallies(self, group_id: int,
+                        spans: Sequence[tuple[int, int]]) -> dict[str, tuple[int, ...]]:
+        """Each member's number of check-ins in each ``[first, last]`` plan-day span."""
+        spans = [(a, b) for a, b in spans]
+        live = [(a, b) for a, b in spans if a <= b]
+        if not live:
+            return {}
+        day = CheckinRow.plan_day
+        sums = [func.sum(case((day.between(a, b), 1), else_=0)).cast(Integer)
+                for a, b in spans]
+        with self.db.session() as s:
+            rows = s.execute(select(CheckinRow.user_id, *sums)
+                             .where((CheckinRow.group_id == group_id)
+                                    & day.between(min(a for a, _ in live),
+                                                  max(b for _, b in live)))
+                             .group_by(CheckinRow.user_id))
+            return {u: tuple(int(n or 0) for n in ns) for u, *ns in rows}
 
     # deliveries and threads ----------------------------------------------------------
 

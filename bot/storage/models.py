@@ -111,6 +111,32 @@ class CheckinRow(Base):
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
+class MemberStreakRow(Base):
+    """A member's streak summary, kept in the check-in's transaction (see ``RunSummary``)."""
+
+    __tablename__ = "member_streaks"
+    __table_args__ = (UniqueConstraint("group_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(64))
+    last_day: Mapped[int] = mapped_column(Integer)
+    run: Mapped[int] = mapped_column(Integer)
+    best: Mapped[int] = mapped_column(Integer)
+
+
+class GroupDayCountRow(Base):
+    """How many members checked in on one plan day, kept in the check-in's transaction."""
+
+    __tablename__ = "group_day_counts"
+    __table_args__ = (UniqueConstraint("group_id", "plan_day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    plan_day: Mapped[int] = mapped_column(Integer)
+    checkins: Mapped[int] = mapped_column(Integer)
+
+
 class DeliveryRow(Base):
     """A platform delivery already handled (Slack retry, Discord interaction id)."""
 

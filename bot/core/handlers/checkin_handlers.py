@@ -6,7 +6,8 @@ from typing import Any
 
 from bot.core.commands.registry import handles
 from bot.core.context import Context
-from bot.core.handlers.progress import group_standing, streak_of
+from bot.core.handlers.progress import away_days, group_standing, streak_of
+from bot.core.streaks import run_from
 from bot.core.text import cap
 from bot.core.types import Reply
 from bot.core.views import day_label
@@ -26,12 +27,16 @@ def done(ctx: Context, args: dict[str, Any]) -> list[Reply]:
         when = f" on {day_label(first[1])} at {cal.post_time:%H:%M}" if first else ""
         return [Reply(f"The plan has not started yet; Day 1 is posted{when}.", "ephemeral")]
     member = ctx.member()
-    added = ctx.store.add_checkin(ctx.g.id, member.user_id, current, ctx.now, note)
-    streak = streak_of(ctx.store, cal, ctx.g.id, member.user_id, current)
+    aways = ctx.store.list_away(ctx.g.id)
+    away = away_days(cal, aways, member.user_id)
+    added = ctx.store.add_checkin(ctx.g.id, member.user_id, current, ctx.now, note,
+                                  run_from(current, away))
+    streak = streak_of(ctx.store, cal, ctx.g.id, member.user_id, current, aways)
     if not added:
         return [Reply(f"You already checked in for Day {current}; your streak is unchanged "
                       f"at {streak.current} (best {streak.best}).", "ephemeral")]
-    group, today_count, needed = group_standing(ctx.store, cal, ctx.g.id, ctx.g.quorum, current)
+    group, today_count, needed = group_standing(ctx.store, cal, ctx.g.id, ctx.g.quorum, current,
+                                                aways)
     title = ctx.track.day(current).title if current <= ctx.track.length else ""
     text = (f"✅ {member.display_name} checked in for Day {current} ({title}). "
             f"Streak {streak.current} · best {streak.best}.")

@@ -9,7 +9,15 @@ from itertools import islice
 
 from bot.core.plan import PlanCalendar
 from bot.core.ports import Away, MemberState, Store
-from bot.core.streaks import Streak, group_streak, member_streak, quorum_needed
+from bot.core.streaks import (
+    RunSummary,
+    Streak,
+    group_streak,
+    member_streak,
+    quorum_needed,
+    streak_from_summary,
+    summarize,
+)
 
 
 @dataclass(frozen=True)
@@ -39,10 +47,12 @@ def aways_by_member(aways: list[Away]) -> dict[str, list[Away]]:
     return by
 
 
-def streak_of(store: Store, cal: PlanCalendar, group_id: int, user_id: str, current: int) -> Streak:
-    """A member's streak now."""
+def streak_of(store: Store, cal: PlanCalendar, group_id: int, user_id: str, current: int,
+              aways: list[Away] | None = None) -> Streak:
+    """A member's streak now (``aways``: the group's absences, if already loaded)."""
     checked = {c.plan_day for c in store.member_checkins(group_id, user_id)}
-    return member_streak(checked, current, away_days(cal, store.list_away(group_id), user_id))
+    aways = store.list_away(group_id) if aways is None else aways
+    return member_streak(checked, current, away_days(cal, aways, user_id))
 
 
 def active_by_day(cal: PlanCalendar, members: list[MemberState], aways: list[Away],
@@ -67,10 +77,10 @@ def active_by_day(cal: PlanCalendar, members: list[MemberState], aways: list[Awa
 
 
 def group_standing(store: Store, cal: PlanCalendar, group_id: int, quorum: float,
-                   current: int) -> tuple[Streak, int, int]:
+                   current: int, aways: list[Away] | None = None) -> tuple[Streak, int, int]:
     """The group streak, and today's check-ins against the number needed."""
     members = store.list_members(group_id)
-    aways = store.list_away(group_id)
+    aways = store.list_away(group_id) if aways is None else aways
     counts = store.checkin_counts(group_id)
     active = active_by_day(cal, members, aways, current)
     streak = group_streak(counts, active, quorum, current)
@@ -78,36 +88,50 @@ def group_standing(store: Store, cal: PlanCalendar, group_id: int, quorum: float
     return streak, counts.get(current, 0), needed
 
 
-def checkin_days(store: Store, group_id: int) -> dict[str, set[int]]:
-    """Every member's check-in plan days (one grouped query where the store offers it)."""
-    grouped = getattr(store, "checkin_days_by_member", None)
-    if callable(grouped):
-        return grouped(group_id)  # type: ignore[no-any-return]
-    by_member: dict[str, set[int]] = {}
-    for user_id, day in store.all_checkins(group_id):
-        by_member.setdefault(user_id, set()).add(day)
-    return by_member
+def span(days: set[int]) -> tuple[int, int]:
+    """The first and last of a run of consecutive plan days (``(1, 0)`` if empty)."""
+    return (min(days), max(days)) if days else (1, 0)
+
+
+def summary_streak(store: Store, cal: PlanCalendar, group_id: int, user_id: str,
+                   summary: RunSummary | None, current: int, away: set[int]) -> Streak:
+    """A member's streak from their kept summary, as :func:`member_streak` defines it.
+
+    A stale summary is rebuilt from the member's check-ins (and stored); a summary ahead of
+    the current day (a pause moved the calendar back) is set aside for the definition.
+    """
+    if summary is None:
+        return Streak(0, 0)
+    if summary.stale:
+        summary = store.rebuild_streak(group_id, user_id, lambda days: summarize(days, away))
+    if summary.last_day > current:
+        checked = {c.plan_day for c in store.member_checkins(group_id, user_id)}
+        return member_streak(checked, current, away)
+    return streak_from_summary(summary, current, away)
 
 
 def leaderboard(store: Store, cal: PlanCalendar, group_id: int, current: int,
                 today: date) -> list[Standing]:
-    """Everyone ranked by current streak, then best streak, then name."""
+    """Everyone ranked by current streak, then best streak, then name.
+
+    Reads the kept streak summaries (one row per member) and one grouped count of this
+    week's and this month's check-ins, never the whole history.
+    """
     members = store.list_members(group_id)
     by_user = aways_by_member(store.list_away(group_id))
-    by_member = checkin_days(store, group_id)
+    summaries = store.streak_summaries(group_id)
     week_start = today - timedelta(days=today.weekday())
     month_start = today.replace(day=1)
     # Plan days dated within this week / this month, up to today (a few days each).
-    week = range(min(cal.plan_days_between(week_start, today), default=1),
-                 max(cal.plan_days_between(week_start, today), default=0) + 1)
-    month = range(min(cal.plan_days_between(month_start, today), default=1),
-                  max(cal.plan_days_between(month_start, today), default=0) + 1)
+    week = span(cal.plan_days_between(week_start, today))
+    month = span(cal.plan_days_between(month_start, today))
+    tallies = store.checkin_tallies(group_id, [week, month])
     rows = []
     for m in members:
-        days = by_member.get(m.user_id, set())
         away = away_days(cal, by_user.get(m.user_id, []), m.user_id)
-        rows.append(Standing(m, member_streak(days, current, away),
-                             sum(1 for d in week if d in days),
-                             sum(1 for d in month if d in days)))
+        streak = summary_streak(store, cal, group_id, m.user_id, summaries.get(m.user_id),
+                                current, away)
+        this_week, this_month = tallies.get(m.user_id, (0, 0))
+        rows.append(Standing(m, streak, this_week, this_month))
     rows.sort(key=lambda s: (-s.streak.current, -s.streak.best, s.member.display_name.lower()))
     return rows
