@@ -94,6 +94,9 @@ class Reply:
     member who asked, ``thread`` into the thread named by ``thread_key`` (opened with
     ``thread_title`` when it does not exist yet), ``direct`` privately to ``to_user``.
     ``file_name``/``file_text`` attach a text file (e.g. an export).
+    ``post_key`` is set by the scheduler on a scheduled post's replies: the outbox key
+    (group, kind, local date, reply index) that the adapter stamps on the message in a form
+    the platform keeps, so a post in doubt after a crash can be found instead of resent.
     """
 
     text: str
@@ -105,6 +108,7 @@ class Reply:
     form: Form | None = None
     file_name: str | None = None
     file_text: str | None = None
+    post_key: str | None = None
 
 
 @dataclass(frozen=True)
