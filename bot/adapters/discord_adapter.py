@@ -418,9 +418,11 @@ def run_discord(settings: Settings, args: Any = None) -> int:
         print("Set DISCORD_TOKEN to your bot's token (see docs/discord.md).", file=sys.stderr)
         return 2
     from bot.app import build_app
+    from bot.observability import maybe_start_metrics_server
 
     configure_endpoints(settings)
     app = build_app(settings)
+    metrics = maybe_start_metrics_server(app)
     adapter = DiscordAdapter(app.bot, app.store, settings)
     client = make_client(adapter, settings.discord_sharded)
 
@@ -444,6 +446,8 @@ def run_discord(settings: Settings, args: Any = None) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        if metrics is not None:
+            metrics.stop()
         app.close()
     return 0
 

@@ -141,6 +141,9 @@ class SlackMembers:
         return member
 
 
+POST_EVENT = "studybot_post"  # message metadata type of a scheduled post (its outbox key)
+
+
 class SlackMessenger:
     """Posts core replies to Slack; also the scheduler's :class:`Messenger` (thread-safe).
 
@@ -163,6 +166,28 @@ class SlackMessenger:
         """Post a scheduled reply into ``group``; the message ts (raises on failure)."""
         return self.deliver(group, reply)
 
+    def find_sent(self, group: GroupRef, reply: Reply) -> str | None:
+        """The ts of the message stamped with ``reply.post_key`` among the channel's (or the
+        reply's thread's) last 50 messages; None if it is not there (reconciliation)."""
+        if reply.post_key is None:
+            return None
+        client = self._client_for(group.workspace)
+        if reply.visibility == "thread" and reply.thread_key:
+            ref = self.bot.thread_ref(group, reply.thread_key)
+            if ref is None:
+                return None
+            page = client.conversations_replies(channel=group.channel, ts=ref, limit=50,
+                                                include_all_metadata=True)
+        else:
+            page = client.conversations_history(channel=group.channel, limit=50,
+                                                include_all_metadata=True)
+        for message in page.get("messages") or []:
+            meta = message.get("metadata") or {}
+            if meta.get("event_type") == POST_EVENT and \
+                    (meta.get("event_payload") or {}).get("key") == reply.post_key:
+                return str(message["ts"])
+        return None
+
     def deliver(self, group: GroupRef, reply: Reply, *, user: str | None = None,
                 thread: str | None = None, trigger_id: str | None = None,
                 client: WebClient | None = None,
@@ -175,6 +200,9 @@ class SlackMessenger:
             reply = Reply(reply.text or f"Use /{reply.form.command} {reply.form.prefix} <text>.",
                           "ephemeral")
         kwargs = render.message(reply)
+        if reply.post_key is not None:  # kept by Slack: find_sent looks for it
+            kwargs["metadata"] = {"event_type": POST_EVENT,
+                                  "event_payload": {"key": reply.post_key}}
         if reply.visibility == "ephemeral":
             self._ephemeral(client, group.channel, reply.to_user or user, kwargs, thread,
                             respond)
@@ -429,6 +457,7 @@ def _oauth(app: App, env: dict[str, str]) -> tuple[OAuthSettings, Any]:
 def run_slack(settings: Settings, args: argparse.Namespace) -> int:
     """``studybot run slack [--http --port P]``: serve until interrupted."""
     from bot.app import build_app
+    from bot.observability import maybe_start_metrics_server
 
     http = bool(getattr(args, "http", False))
     multi = settings.slack_multi_workspace
@@ -442,6 +471,7 @@ def run_slack(settings: Settings, args: argparse.Namespace) -> int:
         raise SettingsError("SLACK_APP_TOKEN (xapp-...) is required for Socket Mode; "
                             "or run with --http")
     app = build_app(settings)
+    metrics = maybe_start_metrics_server(app)
     oauth_settings, token_for = None, None
     if multi:
         oauth_settings, store = _oauth(app, dict(os.environ))
@@ -472,5 +502,7 @@ def run_slack(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         if scheduler is not None:
             scheduler.shutdown()
+        if metrics is not None:
+            metrics.stop()
         app.close()
     return 0

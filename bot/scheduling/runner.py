@@ -28,6 +28,7 @@ from bot.core.content import WEEKDAYS
 from bot.core.content_loader import Content
 from bot.core.ports import GroupState, Messenger
 from bot.core.posts import KINDS, timing
+from bot.observability import set_scheduler_leader
 from bot.scheduling.dispatcher import Dispatcher
 from bot.scheduling.leader import LeaderLock, leader_lock_for
 
@@ -74,6 +75,7 @@ class SchedulerHandle:
             if not self.lock.try_acquire():
                 return
             self.leader = True
+            set_scheduler_leader(True)
             log.info("scheduler leadership taken by %s", self.dispatcher.worker_id)
             now = self.app.clock.now()
             self.dispatcher.catch_up(now)
@@ -86,6 +88,7 @@ class SchedulerHandle:
 
     def _step_down(self) -> None:
         self.leader = False
+        set_scheduler_leader(False)
         for jid in [SYNC_JOB, DISPATCH_JOB, *self._jobs]:
             if self.scheduler.get_job(jid) is not None:
                 self.scheduler.remove_job(jid)
@@ -139,6 +142,8 @@ class SchedulerHandle:
         """Stop the scheduler, release leadership and the send pool."""
         self.scheduler.shutdown(wait=False)
         with self._mutex:
+            if self.leader:
+                set_scheduler_leader(False)
             self.leader = False
             self.lock.release()
         self.dispatcher.close()

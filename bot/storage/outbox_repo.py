@@ -87,19 +87,20 @@ class OutboxRepo:
     def outbox_enqueue_many(self, rows: list[dict[str, Any]], now: datetime,
                             status: str = "pending") -> list[tuple[int, str, date]]:
         """Write many posts (dicts of group_id, kind, local_date, due_at, payload) in one
-        statement per 500; return the keys actually written (taken keys are left alone)."""
+        transaction of batched INSERTs; return the keys written (taken keys are left alone)."""
         written: list[tuple[int, str, date]] = []
         if not rows:
             return written
+        insert = postgresql.insert if self.db.dialect == "postgresql" else sqlite.insert
+        stmt = insert(OutboxRow).on_conflict_do_nothing().returning(
+            OutboxRow.group_id, OutboxRow.kind, OutboxRow.local_date)
         with self.db.session() as s:
-            insert = postgresql.insert if self.db.dialect == "postgresql" else sqlite.insert
+            conn = s.connection()  # executemany: batched "insertmanyvalues", compiled once
             for start in range(0, len(rows), INSERT_CHUNK):
                 values = [dict(r, status=status, attempts=0, replies_sent=0,
                                next_attempt_at=r["due_at"], created_at=now)
                           for r in rows[start:start + INSERT_CHUNK]]
-                stmt = insert(OutboxRow).values(values).on_conflict_do_nothing().returning(
-                    OutboxRow.group_id, OutboxRow.kind, OutboxRow.local_date)
-                written += [(g, k, d) for g, k, d in s.execute(stmt)]
+                written += [(g, k, d) for g, k, d in conn.execute(stmt, values)]
         return written
 
     def outbox_ready(self, now: datetime, limit: int = 200) -> list[OutboxItem]:

@@ -38,6 +38,7 @@ class FakeSlack:
     errors: dict[str, str] = field(default_factory=dict)
     rate_limited: dict[str, int] = field(default_factory=dict)  # method -> Retry-After
     lock: threading.Lock = field(default_factory=threading.Lock)
+    messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by channel
     _ts: Any = field(default_factory=lambda: itertools.count(1))
     server: ThreadingHTTPServer | None = None
 
@@ -78,8 +79,18 @@ class FakeSlack:
                     "is_enterprise_install": False}
         if method == "chat.postMessage":
             ts = f"1767600000.{next(self._ts):06d}"
-            return {"ok": True, "channel": args.get("channel"), "ts": ts,
-                    "message": {"text": args.get("text"), "ts": ts}}
+            message: dict[str, Any] = {"type": "message", "text": args.get("text"), "ts": ts,
+                                       "bot_id": "BBOT"}
+            if args.get("thread_ts"):
+                message["thread_ts"] = args["thread_ts"]
+            if args.get("metadata"):
+                meta = args["metadata"]
+                message["metadata"] = json.loads(meta) if isinstance(meta, str) else meta
+            with self.lock:
+                self.messages.setdefault(str(args.get("channel")), []).append(message)
+            return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": message}
+        if method in ("conversations.history", "conversations.replies"):
+            return self._history(method, args)
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"1767600000.{next(self._ts):06d}"}
         if method == "users.info":
@@ -99,6 +110,22 @@ class FakeSlack:
         if method in ("files.completeUploadExternal", "files.info"):
             return {"ok": True, "files": [{"id": "F1", "title": "file"}], "file": {"id": "F1"}}
         return {"ok": True}
+
+
+    def _history(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        """Channel messages newest first (top level only), or one thread oldest first;
+        metadata only with ``include_all_metadata``, like Slack."""
+        with self.lock:
+            posted = list(self.messages.get(str(args.get("channel")), []))
+        if method == "conversations.history":
+            found = [m for m in reversed(posted) if m.get("thread_ts") in (None, m["ts"])]
+        else:
+            root = str(args.get("ts"))
+            found = [m for m in posted if m["ts"] == root or m.get("thread_ts") == root]
+        found = found[:int(args.get("limit") or 100)]
+        if str(args.get("include_all_metadata")).lower() not in ("true", "1"):
+            found = [{k: v for k, v in m.items() if k != "metadata"} for m in found]
+        return {"ok": True, "messages": found, "has_more": False}
 
 
 def _handler(state: FakeSlack) -> type[BaseHTTPRequestHandler]:
