@@ -12,6 +12,7 @@ import asyncio
 import base64
 import binascii
 import contextlib
+import hashlib
 import logging
 import os
 import re
@@ -261,8 +262,10 @@ class DiscordAdapter:
         parts = render.chunks(reply.text)
         first: discord.Message | None = None
         for i, part in enumerate(parts):
-            sent = await target.send(part, allowed_mentions=NO_MENTIONS,
-                                     **self._extras(reply, last=i == len(parts) - 1))
+            extra = self._extras(reply, last=i == len(parts) - 1)
+            if reply.post_key is not None and i == 0:
+                extra["nonce"] = post_nonce(reply.post_key)  # Discord enforces it for a while
+            sent = await target.send(part, allowed_mentions=NO_MENTIONS, **extra)
             first = first or sent
         assert first is not None
         return first
@@ -367,6 +370,11 @@ def make_client(adapter: DiscordAdapter, sharded: bool = False,
     return client
 
 
+def post_nonce(post_key: str) -> str:
+    """A Discord nonce (at most 25 characters) that names one scheduled post."""
+    return hashlib.sha256(post_key.encode()).hexdigest()[:25]
+
+
 class DiscordMessenger:
     """The core's Messenger for scheduled posts: sync, thread-safe, one send per call.
 
@@ -394,6 +402,32 @@ class DiscordMessenger:
             raise RuntimeError("DiscordMessenger.send blocks: call it from another thread")
         future = asyncio.run_coroutine_threadsafe(self._send(group, reply), self.loop)
         return future.result(self.timeout)
+
+    def find_sent(self, group: GroupRef, reply: Reply) -> str | None:
+        """The id ``send`` returned for this stamped post, if it is among the channel's (or
+        the thread's) last 50 messages by the bot (reconciliation after a crash)."""
+        if reply.post_key is None:
+            return None
+        future = asyncio.run_coroutine_threadsafe(self._find(group, reply), self.loop)
+        return future.result(self.timeout)
+
+    async def _find(self, group: GroupRef, reply: Reply) -> str | None:
+        client = self.adapter.client
+        assert client is not None and client.user is not None
+        in_thread = reply.visibility == "thread" and reply.thread_key
+        if in_thread:
+            ref = await asyncio.to_thread(self.adapter.bot.thread_ref, group,
+                                          reply.thread_key or "")
+            if ref is None:
+                return None
+            target = await self.adapter.channel(ref)
+        else:
+            target = await self.adapter.channel(group.channel)
+        first = render.chunks(reply.text)[0]
+        async for message in target.history(limit=50):
+            if message.author.id == client.user.id and message.content == first:
+                return str(target.id) if in_thread else str(message.id)
+        return None
 
     async def _send(self, group: GroupRef, reply: Reply) -> str:
         if reply.visibility == "thread" and reply.thread_key:  # the id that names the thread

@@ -153,7 +153,7 @@ class Messenger(Protocol):
     under it. It raises on failure so the caller can retry.
 
     A scheduled reply carries ``reply.post_key``; the adapter stamps it on the message in a
-    form the platform keeps (Slack message metadata, a Discord footer). An adapter that can
+    form the platform keeps (Slack message metadata, a Discord enforced nonce). An adapter that can
     also *look it up* implements :class:`ReconcilingMessenger`; without that, a post sent at
     the instant a worker dies may go out twice (at-least-once).
     """

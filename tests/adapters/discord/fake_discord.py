@@ -312,8 +312,15 @@ class FakeDiscord:
             found = self.channels.get(parts[1])
             return _json(found) if found else _json({"message": "Unknown Channel",
                                                      "code": 10003}, 404)
+        if parts[0] == "channels" and parts[2:] == ["messages"] and method == "GET":
+            newest_first = list(reversed(self.in_channel(parts[1])))
+            return _json(newest_first[: int(request.query.get("limit", "50"))])
         if parts[0] == "channels" and parts[2:] == ["messages"] and method == "POST":
-            msg = self.message(parts[1], body)
+            nonce = body.get("nonce") if body.get("enforce_nonce") else None
+            twin = next((m for m in self.messages if nonce and m.get("nonce") == nonce), None)
+            if twin is not None:  # Discord answers a repeated enforced nonce with the original
+                return _json(twin)
+            msg = {**self.message(parts[1], body), "nonce": nonce}
             self.messages.append(msg)
             return _json(msg)
         if parts[0] == "channels" and parts[-1] == "threads" and method == "POST":

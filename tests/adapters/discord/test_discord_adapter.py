@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -363,3 +364,26 @@ def test_invite_url_has_exactly_the_needed_scopes_and_permissions(capsys) -> Non
     assert "client_id=900000000000000001" in capsys.readouterr().out
     assert invite_url_command(settings, None, env={}) == 2
     assert "DISCORD_CLIENT_ID" in capsys.readouterr().err
+
+
+def test_a_stamped_post_is_found_after_a_crash_and_not_sent_twice(env: DiscordEnv) -> None:
+    async def scenario() -> None:
+        app = await env.start()
+        async with env.bot() as client:
+            await setup_group(env)
+            messenger = DiscordMessenger(client.adapter,  # type: ignore[attr-defined]
+                                         asyncio.get_running_loop())
+            post = replace(task_post(app.content.track("staff-90"), 4),
+                           post_key="1:daily:2026-01-08:0")
+            other = replace(task_post(app.content.track("staff-90"), 5),
+                            post_key="1:daily:2026-01-09:0")
+            assert await asyncio.to_thread(messenger.find_sent, GROUP, post) is None
+            sent = await asyncio.to_thread(messenger.send, GROUP, post)
+            # the worker "dies" before marking the row sent; the next one reconciles first
+            assert await asyncio.to_thread(messenger.find_sent, GROUP, post) == sent
+            assert await asyncio.to_thread(messenger.find_sent, GROUP, other) is None
+            # and a blind re-send inside Discord's nonce window returns the same message
+            assert await asyncio.to_thread(messenger.send, GROUP, post) == sent
+        assert len(env.fake.in_channel(STUDY_CHANNEL)) == 1
+
+    run(scenario())
