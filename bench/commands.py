@@ -22,7 +22,7 @@ from bench._seed import (
     seed_group,
 )
 from bench.figures import Figure
-from bot.app import App
+from bot.app import App, ready_to_serve
 from bot.core.commands.registry import HANDLERS
 from bot.core.service import load_handlers
 from bot.core.types import CommandRequest, GroupRef, Member
@@ -98,6 +98,7 @@ def run() -> Iterable[Figure]:
         with scratch_app(backend, NOW, content) as app:
             ref = GroupRef("bench", "W1", "C1")
             seed_group(app, ref, members=MEMBERS, days=DAYS, start=START, fresh=SAMPLES + 1)
+            ready_to_serve(app)  # as a serving worker is after start-up
             for label, times in time_commands(app, ref).items():
                 p50, p99 = quantiles_ms(times)
                 name = f"{label} [{backend}]"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,3 +58,16 @@ def build_app(
     # Metrics and the database-outage reply wrap the core here, so bot.core stays free of them.
     core.handle = instrument_handle(core.handle)  # type: ignore[method-assign]
     return App(settings, db, store, content, clock, core, services)
+
+
+def ready_to_serve(app: App) -> App:
+    """Prepare a long-running worker once wiring is done.
+
+    Start-up leaves ~100k long-lived objects (content models, library modules, SQLAlchemy
+    mappers). Left in the collector's oldest generation, each full collection walks them
+    all and stalls a command for ~50 ms on a small machine. ``gc.freeze()`` moves them to
+    the permanent generation, so full collections only look at what requests create.
+    """
+    gc.collect()
+    gc.freeze()
+    return app

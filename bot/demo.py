@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from bot.adapters.console_adapter import CONSOLE_HELP, DEMO_GROUP, DEMO_MEMBERS, ConsoleAdapter
-from bot.app import App, build_app
+from bot.app import App, build_app, ready_to_serve
 from bot.config import Settings
 from bot.core.clock import FakeClock
 from bot.scheduling.console import make_console_ticker
@@ -29,7 +29,7 @@ def build_demo(settings: Settings, start: datetime, fresh: bool = True) -> tuple
                 path.with_name(path.name + suffix).unlink(missing_ok=True)
         settings = replace(settings, database_url=f"sqlite:///{path}")
     clock = FakeClock(start)
-    app = build_app(settings, clock=clock)
+    app = ready_to_serve(build_app(settings, clock=clock))
     schedule = app.content.schedules["default"]
     if app.store.get_group(DEMO_GROUP) is None:
         group = app.store.save_group(

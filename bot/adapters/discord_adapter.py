@@ -451,11 +451,11 @@ def run_discord(settings: Settings, args: Any = None) -> int:
     if not settings.discord_token:
         print("Set DISCORD_TOKEN to your bot's token (see docs/discord.md).", file=sys.stderr)
         return 2
-    from bot.app import build_app
+    from bot.app import build_app, ready_to_serve
     from bot.observability import maybe_start_metrics_server
 
     configure_endpoints(settings)
-    app = build_app(settings)
+    app = ready_to_serve(build_app(settings))
     metrics = maybe_start_metrics_server(app)
     adapter = DiscordAdapter(app.bot, app.store, settings)
     client = make_client(adapter, settings.discord_sharded)

@@ -456,7 +456,7 @@ def _oauth(app: App, env: dict[str, str]) -> tuple[OAuthSettings, Any]:
 
 def run_slack(settings: Settings, args: argparse.Namespace) -> int:
     """``studybot run slack [--http --port P]``: serve until interrupted."""
-    from bot.app import build_app
+    from bot.app import build_app, ready_to_serve
     from bot.observability import maybe_start_metrics_server
 
     http = bool(getattr(args, "http", False))
@@ -470,7 +470,7 @@ def run_slack(settings: Settings, args: argparse.Namespace) -> int:
     if not http and not settings.slack_app_token:
         raise SettingsError("SLACK_APP_TOKEN (xapp-...) is required for Socket Mode; "
                             "or run with --http")
-    app = build_app(settings)
+    app = ready_to_serve(build_app(settings))
     metrics = maybe_start_metrics_server(app)
     oauth_settings, token_for = None, None
     if multi:
