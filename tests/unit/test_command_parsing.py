@@ -16,6 +16,13 @@ def test_defaults_and_typed_arguments():
     assert inv.args == {"kind": "behavioral", "level": "staff"}
 
 
+def test_an_optional_choice_may_be_left_out():
+    assert parse(BY_NAME["mock"], "now staff").args == {"kind": None, "level": "staff"}
+    assert parse(BY_NAME["mock"], "now senior").args == {"kind": None, "level": "senior"}
+    with pytest.raises(UsageError, match="(?i)unexpected 'staff'"):
+        parse(BY_NAME["mock"], "now staff staff")
+
+
 @pytest.mark.parametrize("command,text,needle", [
     ("plan", "day", "n is missing"),
     ("plan", "day x", "whole number"),

@@ -97,24 +97,42 @@ def parse(spec: CommandSpec, text: str) -> Invocation:
 def _parse_params(spec: CommandSpec, sub: Subcommand, rest: str) -> dict[str, Any]:
     args: dict[str, Any] = {}
     remaining = rest.strip()
-    for param in sub.params:
+    pending: str | None = None  # a word kept for a later optional choice (kind skipped)
+    for i, param in enumerate(sub.params):
         if param.kind == "text":
             if not remaining and param.required:
                 raise _usage(spec, sub, f"{param.name} is missing")
             args[param.name] = remaining or None
             remaining = ""
             break
-        word, _, remaining = remaining.partition(" ")
-        remaining = remaining.strip()
+        if pending is not None:
+            word, pending = pending, None
+        else:
+            word, _, remaining = remaining.partition(" ")
+            remaining = remaining.strip()
+        if word and _belongs_later(sub.params[i:], word):
+            args[param.name], pending = None, word
+            continue
         if not word:
             if param.required:
                 raise _usage(spec, sub, f"{param.name} is missing")
             args[param.name] = None
             continue
         args[param.name] = _convert(spec, sub, param, word)
+    if pending is not None:
+        remaining = f"{pending} {remaining}".strip()
     if remaining:
         raise _usage(spec, sub, f"unexpected '{remaining[:40]}'")
     return args
+
+
+def _belongs_later(params: tuple[Param, ...], word: str) -> bool:
+    """True if ``word`` is not a value of optional choice ``params[0]`` but of a later one,
+    so ``/mock now staff`` fills ``level`` and leaves ``kind`` to its default."""
+    first = params[0]
+    if first.required or first.kind != "choice" or word.lower() in first.choices:
+        return False
+    return any(p.kind == "choice" and word.lower() in p.choices for p in params[1:])
 
 
 def _convert(spec: CommandSpec, sub: Subcommand, param: Param, word: str) -> Any:
