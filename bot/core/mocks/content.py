@@ -12,20 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated, Literal, TypeVar
+from typing import Literal, TypeVar
 
 import yaml
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
-    StringConstraints,
     ValidationError,
     model_validator,
 )
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+from bot.core.content import Model, Slug, Text
+
 Level = Literal["senior", "staff", "principal"]
 
 DEEP_DIVE_MINUTES = 25
@@ -69,12 +66,6 @@ REQUIRED_STAFF_DIMENSIONS: frozenset[str] = frozenset(
     {"team-ownership", "migration-plan", "cost-estimate", "slos-error-budgets",
      "disaster-recovery", "evolution-10x"}
 )
-
-
-class Model(BaseModel):
-    """Base for content models: unknown keys are errors, instances are immutable."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 _M = TypeVar("_M")
