@@ -47,6 +47,8 @@ def signed_headers(body: str, content_type: str, *, secret: str = SECRET,
 _ids = itertools.count(1)
 
 
+# response_url points at a closed loopback port: if a reply ever fell back to it, the
+# request would fail here instead of leaving the machine.
 def slash_body(command: str, text: str = "", *, user: str = "U1", channel: str = CHANNEL,
                trigger: str | None = None) -> str:
     """A slash command as Slack posts it (form-encoded)."""
@@ -56,7 +58,7 @@ def slash_body(command: str, text: str = "", *, user: str = "U1", channel: str =
         "channel_name": "study", "user_id": user, "user_name": user.lower(),
         "command": f"/{command}", "text": text, "api_app_id": "A1",
         "is_enterprise_install": "false",
-        "response_url": "https://hooks.slack.com/commands/T1/1/x",
+        "response_url": "http://127.0.0.1:9/commands/T1/1/x",
         "trigger_id": trigger or f"{n}.1.trigger{n}",
     })
 
@@ -75,7 +77,7 @@ def action_body(button: dict[str, Any], *, user: str = "U1", channel: str = CHAN
         "channel": {"id": channel, "name": "study"},
         "message": {"type": "message", "ts": message_ts, "text": "Day 1", "user": "UBOT"},
         "state": {"values": {}},
-        "response_url": "https://hooks.slack.com/actions/T1/1/x",
+        "response_url": "http://127.0.0.1:9/actions/T1/1/x",
         "actions": [{**button, "block_id": "studybot:buttons", "action_ts": action_ts}],
     }
     return urlencode({"payload": json.dumps(payload)})
