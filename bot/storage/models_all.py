@@ -1,23 +1,8 @@
-"""Imports every models module so ``Base.metadata`` knows every table."""
+"""Imports every models module so ``Base.metadata`` knows every table (for Alembic)."""
 
 from __future__ import annotations
 
-import importlib
-
+from bot.storage import models_mocks, models_outbox, models_platform, models_stories  # noqa: F401
 from bot.storage.models import Base
-
-FEATURE_MODELS = (
-    "bot.storage.models_outbox",
-    "bot.storage.models_mocks",
-    "bot.storage.models_stories",
-    "bot.storage.models_platform",
-)
-
-for _module in FEATURE_MODELS:
-    try:
-        importlib.import_module(_module)
-    except ModuleNotFoundError as _exc:
-        if _exc.name != _module:
-            raise
 
 __all__ = ["Base"]

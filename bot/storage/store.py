@@ -2,35 +2,21 @@
 
 from __future__ import annotations
 
-import importlib
-
 from bot.storage.db import Database
 from bot.storage.group_repo import GroupRepo
-
-FEATURE_REPOS = (
-    ("bot.storage.outbox_repo", "OutboxRepo"),
-    ("bot.storage.mock_repo", "MockRepo"),
-    ("bot.storage.story_repo", "StoryRepo"),
-    ("bot.storage.platform_repo", "PlatformRepo"),
-)
+from bot.storage.mock_repo import MockRepo
+from bot.storage.outbox_repo import OutboxRepo
+from bot.storage.platform_repo import PlatformRepo
+from bot.storage.story_repo import StoryRepo
 
 
-def _feature_bases() -> tuple[type, ...]:
-    bases: list[type] = []
-    for module_name, class_name in FEATURE_REPOS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        bases.append(getattr(module, class_name))
-    return tuple(bases)
+class SqlStore(GroupRepo, OutboxRepo, MockRepo, StoryRepo, PlatformRepo):
+    """Every repository on one database; implements the core's store protocols."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
 
-def make_store(db: Database) -> GroupRepo:
-    """A store on ``db`` with every feature repository that is installed."""
-    cls = type("SqlStore", (GroupRepo, *_feature_bases()), {})
-    store = cls()
-    store.db = db
-    return store
+def make_store(db: Database) -> SqlStore:
+    """The store on ``db``."""
+    return SqlStore(db)

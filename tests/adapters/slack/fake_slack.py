@@ -74,7 +74,7 @@ class FakeSlack:
         if method in self.errors:
             return {"ok": False, "error": self.errors[method]}
         if method == "auth.test":
-            return {"ok": True, "url": "https://fake.slack.com/", "team": "Fake",
+            return {"ok": True, "url": "https://fake-workspace.invalid/", "team": "Fake",
                     "user": "studybot", "team_id": TEAM, "user_id": BOT_USER, "bot_id": "BBOT",
                     "is_enterprise_install": False}
         if method == "chat.postMessage":
